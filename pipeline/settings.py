@@ -1,0 +1,58 @@
+"""Layered settings: plain dataclasses built by the CLI and passed down explicitly.
+
+The library never reads environment variables or globals; defaults live here and the CLI
+overrides them from options (which may come from env vars through Typer's ``envvar=``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Script = Literal["auto", "t2s", "tw2sp", "hk2s", "none"]
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """``encoding`` forces a codec instead of detection."""
+
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class NormalizeSettings:
+    """``script`` picks the OpenCC conversion; ``auto`` detects Traditional and its region."""
+
+    script: Script = "auto"
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    """``max_chars``: sentences longer than this are split at ；or ，near the limit."""
+
+    max_chars: int = 160
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """How the CTranslate2 engine runs; ``model`` is a package path or ``None`` for installed."""
+
+    model: Path | None = None
+    beam: int = 2
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    compute_type: str = "int8"
+    threads: int = 0
+    batch_tokens: int = 2048
+    cache_dir: Path | None = None
+    max_decoding_length: int = 256
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one run needs, stage by stage."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
+    segment: SegmentSettings = field(default_factory=SegmentSettings)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
