@@ -17,6 +17,7 @@ def atomic_open(dest: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
+        os.chmod(tmp, _mode_for(dest))
         binary = "b" in mode
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None) as fh:
             yield fh
@@ -25,6 +26,19 @@ def atomic_open(dest: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(dest: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0666 minus the umask.
+
+    ``mkstemp`` creates 0600 files, which would silently make shared glossaries private.
+    """
+    try:
+        return dest.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(dest: Path, text: str) -> None:
