@@ -1,0 +1,451 @@
+"""The bilingual glossary: data model, TSV format, validation, loading and term matching.
+
+A glossary is a UTF-8 TSV file with a header (``id zh en abbr accept note status``) so that it is
+reviewable in diffs and opens in a spreadsheet or CAT tool. ``zh`` and ``accept`` hold several
+values separated by ``|``. Matching runs over *normalized* source text, so source forms are put
+through the same normalizer as documents (through every script conversion when the document
+script is ``auto``): that is what lets 洲際彈道飛彈 in a Taiwan article hit the 洲际弹道导弹 entry.
+
+The matcher (:mod:`pipeline.glossary_match`) is built once per :class:`Glossary` and cached on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pipeline.errors import GlossaryError
+from pipeline.settings import NormalizeSettings
+
+if TYPE_CHECKING:
+    from pipeline.glossary_match import Matcher
+
+COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status")
+REQUIRED: tuple[str, ...] = ("id", "zh", "en")
+STATUSES: tuple[str, ...] = ("approved", "proposed")
+SEP = "|"
+ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
+
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_SCRIPTS_FOR_AUTO = ("t2s", "tw2sp", "hk2s")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters only, so offsets stay put (``str.lower`` can change lengths)."""
+    return text.translate(_LOWER)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` contains a CJK ideograph."""
+    return _CJK_RE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: the source forms and the English they must become.
+
+    ``line`` and ``file`` say where the entry came from, for messages and reviews.
+    """
+
+    id: str
+    zh: tuple[str, ...]
+    en: str
+    abbr: str = ""
+    accept: tuple[str, ...] = ()
+    note: str = ""
+    status: str = "approved"
+    line: int = 0
+    file: str | None = None
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """English strings that count as correct: ``en``, then ``accept``, then ``abbr``."""
+        return tuple(dict.fromkeys(x for x in (self.en, *self.accept, self.abbr) if x))
+
+    def row(self) -> list[str]:
+        """The term's cells in :data:`COLUMNS` order."""
+        zh, accept = SEP.join(self.zh), SEP.join(self.accept)
+        return [self.id, zh, self.en, self.abbr, accept, self.note, self.status]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a glossary file; ``line`` is 1-based (the header is line 1)."""
+
+    line: int
+    code: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file or '<glossary>'}:{self.line}"
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One glossary term found in normalized text.
+
+    ``[start, end)`` is the term itself; ``form`` is the glossary form (or abbreviation, ``via``
+    says which) that matched. When the source already glosses the term, as in 洲际弹道导弹（ICBM）
+    or “…协议”（Ballistic …）, ``[gloss_start, gloss_end)`` is the parenthesized part (parens
+    included; a closing quote in between stays outside), ``gloss`` its inner text and
+    ``gloss_kind`` how it relates to the term: ``abbr``, ``en`` (en or an accepted rendering),
+    ``partial`` (contains or is contained in one), ``form`` (a source form of the same term, as in
+    MOU（谅解备忘录）) or ``other``. Enforcement can consume the gloss instead of duplicating it.
+    """
+
+    start: int
+    end: int
+    term: Term
+    form: str
+    via: Literal["zh", "abbr"]
+    gloss_start: int | None = None
+    gloss_end: int | None = None
+    gloss: str | None = None
+    gloss_kind: str | None = None
+
+    @property
+    def consumed_end(self) -> int:
+        """End of the term and its gloss: where the next match may begin."""
+        return self.gloss_end if self.gloss_end is not None else self.end
+
+
+def source_keys(form: str, settings: NormalizeSettings | None) -> set[str]:
+    """The strings ``form`` can look like in normalized text, ASCII-folded for matching.
+
+    With ``script="auto"`` a document may have gone through any conversion, so the form is put
+    through each; pure-ASCII forms are left alone (no conversion touches them).
+    """
+    keys = {form}
+    if settings is not None and not form.isascii():
+        scripts = _SCRIPTS_FOR_AUTO if settings.script == "auto" else (settings.script,)
+        keys.update(_normalized(form, replace(settings, script=script)) for script in scripts)
+    return {fold(k) for k in keys if k}
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized(form: str, settings: NormalizeSettings) -> str:
+    """Cached, because loading validates normalized forms and then the matcher needs them too."""
+    from pipeline.normalize import normalize_text
+
+    return normalize_text(form, settings).text.strip()
+
+
+@dataclass
+class Glossary:
+    """Ordered terms; ``settings`` is the document normalization that the matcher mirrors.
+
+    Treat it as immutable: the compiled matcher is cached on first use.
+    """
+
+    terms: tuple[Term, ...]
+    path: str | None = None
+    settings: NormalizeSettings | None = None
+    _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+    _ids: dict[str, Term] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.terms = tuple(self.terms)
+        for term in reversed(self.terms):
+            self._ids[term.id] = term
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def get(self, term_id: str) -> Term | None:
+        """The term with this id (the first, should ids repeat), or ``None``."""
+        return self._ids.get(term_id)
+
+    def approved(self) -> Glossary:
+        """Only the approved terms: what enforcement should insist on."""
+        kept = tuple(t for t in self.terms if t.status == "approved")
+        return Glossary(kept, self.path, self.settings)
+
+    def matcher(self) -> Matcher:
+        """The compiled matcher, built on first use and cached."""
+        if self._matcher is None:
+            from pipeline.glossary_match import Matcher
+
+            self._matcher = Matcher(self.terms, self.settings)
+        return self._matcher
+
+
+def make_term(
+    term_id: str,
+    zh: str,
+    en: str,
+    abbr: str = "",
+    accept: str = "",
+    note: str = "",
+    status: str = "approved",
+) -> Term:
+    """A term from the cells a user types (``|``-separated lists, stray spaces tolerated)."""
+
+    def parts(value: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_clean(p) for p in value.split(SEP) if p.strip()))
+
+    return Term(
+        _clean(term_id), parts(zh), _clean(en), _clean(abbr), parts(accept), _clean(note), status
+    )
+
+
+def lookup(glossary: Glossary, query: str) -> list[Term]:
+    """Terms for ``zhen glossary show``: by id, else by any form or rendering, else by the
+    terms that match inside ``query`` (so a Chinese phrase shows the terms it contains)."""
+    if (term := glossary.get(query)) is not None:
+        return [term]
+    key = fold(query.strip())
+    exact = [t for t in glossary if key in {fold(x) for x in (*t.zh, *t.renderings)}]
+    return exact or list(dict.fromkeys(m.term for m in match_terms(query, glossary)))
+
+
+def match_terms(text: str, glossary: Glossary) -> list[Match]:
+    """Glossary terms in normalized ``text``: longest-leftmost, non-overlapping, glosses attached.
+
+    CJK forms match exactly; a Latin edge (ICBM, New START, 东风-41) needs a word boundary and
+    matches case-insensitively; an all-caps abbreviation also matches with a plural ``s`` (ICBMs).
+    """
+    return glossary.matcher().scan(text)
+
+
+class _Issues(list[Issue]):
+    """Issue collector for one file."""
+
+    def __init__(self, file: str | None) -> None:
+        super().__init__()
+        self.file = file
+
+    def add(self, line: int, code: str, message: str, warning: bool = False) -> None:
+        self.append(Issue(line, code, message, "warning" if warning else "error", self.file))
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split())
+
+
+def parse_glossary(text: str, file: str | None = None) -> tuple[list[Term], list[Issue]]:
+    """Terms and issues from glossary TSV text; rows with errors are left out of the terms."""
+    issues = _Issues(file)
+    lines = [ln.removesuffix("\r") for ln in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines or not lines[0].strip():
+        issues.add(
+            1, "missing-header", f"no header: start with {' '.join(COLUMNS)} (tab-separated)"
+        )
+        return [], issues
+    header = [h.strip() for h in lines[0].split("\t")]
+    where: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name not in COLUMNS:
+            issues.add(1, "unknown-column", f"unknown column {name!r}: use {', '.join(COLUMNS)}")
+        elif name in where:
+            issues.add(1, "duplicate-column", f"column {name!r} appears twice in the header")
+        else:
+            where[name] = i
+    missing = [c for c in REQUIRED if c not in where]
+    if missing:
+        issues.add(1, "missing-column", f"header lacks required column(s) {', '.join(missing)}")
+        return [], issues
+    for name in COLUMNS:
+        if name not in where:
+            issues.add(1, "missing-column", f"header lacks column {name!r}; defaults used", True)
+    terms: list[Term] = []
+    for lineno, raw in enumerate(lines[1:], start=2):
+        if not raw.strip():
+            continue
+        cells = raw.split("\t")
+        if len(cells) != len(header):
+            issues.add(
+                lineno,
+                "column-count",
+                f"{len(cells)} columns, header has {len(header)}: a tab is missing or extra",
+            )
+            continue
+        term = _row_term({name: cells[i] for name, i in where.items()}, lineno, issues)
+        if term is not None:
+            terms.append(term)
+    return _check_across(terms, issues), issues
+
+
+def _split(value: str, name: str, line: int, issues: _Issues) -> tuple[str, ...]:
+    parts = value.split(SEP)
+    if value.strip() and any(not p.strip() for p in parts):
+        issues.add(line, "empty-part", f"{name}: empty value between '|' separators", True)
+    return tuple(dict.fromkeys(_clean(p) for p in parts if p.strip()))
+
+
+def _row_term(row: dict[str, str], line: int, issues: _Issues) -> Term | None:
+    """Check one row's cells and build its term (``None`` when the row has an error)."""
+    for name, value in row.items():
+        parts = value.split(SEP) if name in ("zh", "accept") else [value]
+        if any(p != _clean(p) for p in parts if p.strip()):
+            issues.add(line, "whitespace", f"{name}: stray whitespace in {value!r}", True)
+    before = len(issues)
+    for name in REQUIRED:
+        if not row[name].replace(SEP, "").strip():
+            issues.add(line, "empty-field", f"required field {name!r} is empty")
+    term_id, en, abbr = _clean(row["id"]), _clean(row["en"]), _clean(row.get("abbr", ""))
+    if term_id and not ID_RE.match(term_id):
+        issues.add(line, "bad-id", f"id {term_id!r}: use a letter, then letters, digits . _ -")
+    for name, value in (("en", en), ("abbr", abbr)):
+        if SEP in value:
+            issues.add(line, "multiple-values", f"{name} takes one value; list others in accept")
+    status = _clean(row.get("status", "approved"))
+    if status not in STATUSES:
+        issues.add(line, "bad-status", f"status {status!r}: write approved or proposed")
+    zh = _split(row["zh"], "zh", line, issues)
+    accept = _split(row.get("accept", ""), "accept", line, issues)
+    if any(i.severity == "error" for i in issues[before:]):
+        return None
+    note = _clean(row.get("note", ""))
+    return Term(term_id, zh, en, abbr, accept, note, status, line, issues.file)
+
+
+def _check_across(terms: list[Term], issues: _Issues) -> list[Term]:
+    """Duplicate ids and source forms claimed by two terms; returns the terms that survive."""
+    ids: dict[str, Term] = {}
+    owners: dict[str, Term] = {}
+    kept: list[Term] = []
+    for term in terms:
+        if term.id in ids:
+            issues.add(
+                term.line, "duplicate-id", f"id {term.id!r} is used on line {ids[term.id].line}"
+            )
+            continue
+        ids[term.id] = term
+        ok = True
+        for form in (*term.zh, *((term.abbr,) if term.abbr else ())):
+            other = owners.setdefault(fold(form), term)
+            if other is term:
+                continue
+            if fold(other.en) != fold(term.en):
+                message = f"{form!r} maps to {term.en!r} here, to {other.en!r} on line {other.line}"
+                issues.add(term.line, "conflict", message)
+                ok = False
+            else:
+                issues.add(term.line, "duplicate-form", f"{form!r} is also under {other.id}", True)
+        if ok:
+            kept.append(term)
+    return kept
+
+
+def check_normalized(terms: Iterable[Term], settings: NormalizeSettings) -> list[Issue]:
+    """Conflicts that appear only after normalization (國務院 and 国务院 in different terms)."""
+    owners: dict[str, Term] = {}
+    issues: list[Issue] = []
+    for term in terms:
+        for form in (*term.zh, *((term.abbr,) if term.abbr else ())):
+            for key in source_keys(form, settings):
+                other = owners.setdefault(key, term)
+                if other.id != term.id and fold(other.en) != fold(term.en):
+                    message = (
+                        f"{form!r} normalizes to {key!r}, which line {other.line} ({other.id}) "
+                        f"maps to {other.en!r}"
+                    )
+                    issues.append(Issue(term.line, "conflict", message, "error", term.file))
+    return issues
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A glossary file's bytes; a missing or unreadable file raises GlossaryError."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        message = "glossary not found: check the path"
+    except IsADirectoryError:
+        message = "is a directory: give a glossary file"
+    except OSError as exc:
+        message = f"cannot read the glossary ({exc.strerror}): check its permissions"
+    raise GlossaryError(message, file=str(path), stage="glossary")
+
+
+def read_text(path: str | Path) -> str:
+    """A glossary file's text (UTF-8, optional BOM); unreadable input raises GlossaryError."""
+    data = read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 (byte {exc.start}): save the glossary as UTF-8"
+        raise GlossaryError(message, file=str(path), stage="glossary") from None
+
+
+def validate(path: str | Path, settings: NormalizeSettings | None = None) -> list[Issue]:
+    """Every issue in a glossary file by line; ``settings`` adds normalization conflicts."""
+    try:
+        text = read_text(path)
+    except GlossaryError as exc:
+        return [Issue(0, "unreadable", exc.message, "error", str(path))]
+    terms, issues = parse_glossary(text, str(path))
+    if settings is not None:
+        issues += check_normalized(terms, settings)
+    return sorted(issues, key=lambda i: i.line)
+
+
+def raise_for_errors(issues: Sequence[Issue], file: str | None) -> None:
+    """Raise one GlossaryError naming the first errors, if there are any."""
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        shown = "; ".join(f"line {i.line}: {i.message}" for i in errors[:3])
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        message = f"{len(errors)} error(s): {shown}{more} — fix them (zhen glossary validate)"
+        raise GlossaryError(message, file=file, stage="glossary")
+
+
+def load_glossary(path: str | Path, settings: NormalizeSettings | None = None) -> Glossary:
+    """Load one TSV glossary: errors raise, warnings (stray whitespace…) are cleaned silently.
+
+    Pass the documents' :class:`NormalizeSettings` so source forms are matched the way document
+    text is normalized; ``None`` matches forms exactly as written.
+    """
+    terms, issues = parse_glossary(read_text(path), str(path))
+    if settings is not None:
+        issues += check_normalized(terms, settings)
+    raise_for_errors(issues, str(path))
+    return Glossary(tuple(terms), str(path), settings)
+
+
+def merge_glossaries(
+    glossaries: Sequence[Glossary], settings: NormalizeSettings | None = None
+) -> Glossary:
+    """Layer glossaries so that later ones override earlier ones.
+
+    A later term with the same id replaces the earlier term (in the earlier position); a source
+    form or abbreviation claimed by a later term is taken away from earlier terms, and an earlier
+    term left without source forms is dropped. A project glossary can thus adjust a shared domain
+    glossary without editing it.
+    """
+    merged: dict[str, Term] = {}
+    for glossary in glossaries:
+        claimed = {fold(f) for t in glossary for f in (*t.zh, t.abbr) if f}
+        replaced = {t.id for t in glossary}
+        for tid, old in list(merged.items()):
+            if tid in replaced:
+                continue
+            zh = tuple(f for f in old.zh if fold(f) not in claimed)
+            abbr = "" if fold(old.abbr) in claimed else old.abbr
+            if not zh:
+                del merged[tid]
+            elif (zh, abbr) != (old.zh, old.abbr):
+                merged[tid] = replace(old, zh=zh, abbr=abbr)
+        for term in glossary:
+            merged[term.id] = term
+    path = ", ".join(g.path for g in glossaries if g.path) or None
+    return Glossary(tuple(merged.values()), path, settings)
+
+
+def load_glossaries(
+    paths: Iterable[str | Path], settings: NormalizeSettings | None = None
+) -> Glossary:
+    """Load and layer several glossaries, later files winning (see :func:`merge_glossaries`)."""
+    return merge_glossaries([load_glossary(p, settings) for p in paths], settings)

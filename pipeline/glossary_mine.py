@@ -1,0 +1,328 @@
+"""Glossary statistics and candidate mining over a corpus of normalized texts.
+
+Both take ``(doc_id, text)`` pairs of *normalized* text, so they need no ingest of their own:
+the CLI ingests and normalizes documents and passes the block text.
+
+Mining looks for what Chinese writers do when they introduce a term: they gloss it in
+parentheses right after the term (洲际弹道导弹（ICBM）, 艾克顿（James Acton）, “…”（Ballistic …）)
+or after the acronym (MOU（谅解备忘录）). The hard part is where the Chinese term starts, since
+Chinese has no spaces: a quoted term is taken whole; otherwise the run of ideographs before the
+parenthesis is cut after the last function word (是, 在, 的…) or, for a person's name, after a
+title (主持人, 总统…), and a candidate that is a longer version of another candidate for the same
+gloss (发射洲际弹道导弹 vs 洲际弹道导弹) gives way to the recurring shorter stem. Candidates come
+out ranked by frequency as ``status=proposed`` rows for a reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.glossary import COLUMNS, Glossary, Term, fold, has_cjk, match_terms
+from pipeline.glossary_io import save_glossary, slug
+
+if TYPE_CHECKING:
+    import polars as pl
+
+_PAREN = re.compile(r"[（(]([^（）()\n]{1,160})[）)]")
+_ACRONYM = r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
+_ACRONYM_TOKEN = re.compile(rf"(?<![%A-Za-z0-9])({_ACRONYM}(?: {_ACRONYM})*)s?(?![A-Za-z0-9])")
+_ACRONYM_BEFORE = re.compile(rf"(?<![A-Za-z0-9])({_ACRONYM})s?\W{{0,3}}\Z")
+_IS_ACRONYM = re.compile(rf"{_ACRONYM}(?: {_ACRONYM})*s?")
+_CJK_TERM = re.compile(r"[\u3400-\u9fff·]{2,16}")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff·]")
+_EXPANSION = re.compile(
+    r"((?:[A-Z][A-Za-z'’.-]*)(?:[ -](?:[A-Z][A-Za-z'’.-]*|of|the|and|against|for|on|in|to|at))+)"
+    r"[\W_]{0,4}\Z"
+)
+_PERSON = re.compile(r"[A-Z][a-z'’.-]+(?: [A-Z][a-z'’.-]*){1,3}")
+_QUOTES = {"”": "“", "“": "“", '"': '"', "’": "‘", "」": "「", "』": "『", "》": "《", "〉": "〈"}
+_STOPS = "的了是将把被即称说像在从与和或"
+_KEEP = {"和平", "缓和", "存在", "现在", "所在", "在线", "参与", "将军", "少将", "中将", "上将"}
+_TITLES = (
+    "主持人", "总统", "主席", "总理", "首相", "部长", "国务卿", "发言人", "官员", "教授",
+    "研究员", "专家", "学者", "分析师", "司令", "大使", "议员", "主任", "局长", "院长",
+    "所长", "记者", "博士", "先生", "女士", "上将", "中将", "少将", "将军",
+)  # fmt: skip
+_NOISE = {"LOL", "OK", "RSS", "HTTP", "HTTPS", "WWW", "URL", "HTML", "PDF", "IP", "ID", "TV"}
+_MAX_RUN = 16
+
+
+def _docs(texts: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    return [t if isinstance(t, tuple) else (f"#{i}", t) for i, t in enumerate(texts, start=1)]
+
+
+def terms_frame(glossary: Glossary) -> pl.DataFrame:
+    """The glossary as a table (for ``zhen glossary list``): one row per term."""
+    import polars as pl
+
+    rows = [dict(zip(COLUMNS, t.row(), strict=True)) | {"line": t.line} for t in glossary]
+    return pl.DataFrame(rows, schema={c: pl.String for c in COLUMNS} | {"line": pl.Int64})
+
+
+def term_stats(docs: Iterable[str | tuple[str, str]], glossary: Glossary) -> pl.DataFrame:
+    """How often each term occurs: ``id, en, status, occurrences, documents, glossed, forms``.
+
+    Every term gets a row (unused ones with zeros, so reviewers see dead entries); ``glossed``
+    counts occurrences that the source already glosses, ``forms`` lists the surface forms seen.
+    """
+    import polars as pl
+
+    occurrences: Counter[str] = Counter()
+    glossed: Counter[str] = Counter()
+    documents: dict[str, set[str]] = {}
+    forms: dict[str, Counter[str]] = {}
+    for doc_id, text in _docs(docs):
+        for m in match_terms(text, glossary):
+            occurrences[m.term.id] += 1
+            glossed[m.term.id] += m.gloss is not None
+            documents.setdefault(m.term.id, set()).add(doc_id)
+            forms.setdefault(m.term.id, Counter())[text[m.start : m.end]] += 1
+    rows = [
+        {
+            "id": t.id,
+            "en": t.en,
+            "status": t.status,
+            "occurrences": occurrences[t.id],
+            "documents": len(documents.get(t.id, ())),
+            "glossed": glossed[t.id],
+            "forms": "|".join(f for f, _ in forms.get(t.id, Counter()).most_common()),
+        }
+        for t in glossary
+    ]
+    schema = {"id": pl.String, "en": pl.String, "status": pl.String, "occurrences": pl.Int64}
+    schema |= {"documents": pl.Int64, "glossed": pl.Int64, "forms": pl.String}
+    return pl.DataFrame(rows, schema=schema).sort(["occurrences", "id"], descending=[True, False])
+
+
+@dataclass
+class _Candidate:
+    """Source forms and glosses that belong together, with one example context."""
+
+    forms: Counter[str] = field(default_factory=Counter)
+    glosses: Counter[str] = field(default_factory=Counter)
+    context: str = ""
+
+
+def _context(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start - 12) : end + 12].split())
+
+
+def _singular(acronym: str) -> str:
+    """ICBMs → ICBM: the plural s is not part of the acronym."""
+    return acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+
+
+def _is_acronym(text: str) -> bool:
+    return _IS_ACRONYM.fullmatch(text) is not None
+
+
+def _cut(run: str, gloss: str) -> str:
+    """Where a Chinese term starts inside the run of ideographs before its gloss."""
+    if _PERSON.fullmatch(gloss):
+        ends = [run.rfind(t) + len(t) for t in _TITLES if t in run[:-1]]
+        return run[max(ends, default=0) :]
+    for i in range(len(run) - 2, -1, -1):
+        if run[i] in _STOPS and run[i : i + 2] not in _KEEP and run[i - 1 : i + 1] not in _KEEP:
+            return run[i + 1 :]
+    return run[-_MAX_RUN:]
+
+
+def _term_before(text: str, p: int, gloss: str) -> str | None:
+    """The Chinese term that a gloss starting at ``p`` belongs to, if one can be found."""
+    if p > 0 and text[p - 1] in _QUOTES:
+        start = text.rfind(_QUOTES[text[p - 1]], max(0, p - 40), p - 1)
+        inner = text[start + 1 : p - 1].strip() if start >= 0 else ""
+        ok = has_cjk(inner) and not any(c in inner for c in "。！？；，\n")
+        return inner if ok else None
+    j = p
+    while j > 0 and p - j < 40 and _CJK_CHAR.match(text[j - 1]):
+        j -= 1
+    zh = _cut(text[j:p], gloss) if p - j >= 2 else ""
+    return zh if len(zh) >= 2 and zh[-1] not in _STOPS else None
+
+
+def _pairs(docs: list[tuple[str, str]]) -> tuple[list[tuple[str, str, str]], Counter]:
+    """(zh, gloss, context) for every glossed term, and acronym expansions seen (ACR → English)."""
+    pairs: list[tuple[str, str, str]] = []
+    expansions: Counter[tuple[str, str]] = Counter()
+    for _, text in docs:
+        for m in _PAREN.finditer(text):
+            inner, p = " ".join(m.group(1).split()), m.start()
+            context = _context(text, p, m.end())
+            if has_cjk(inner):
+                acr = _ACRONYM_BEFORE.search(text, max(0, p - 40), p)
+                if acr and _CJK_TERM.fullmatch(inner):
+                    pairs.append((inner, acr.group(1), context))
+                continue
+            if not any(c.isalpha() for c in inner) or len(inner.split()) > 12:
+                continue
+            zh = _term_before(text, p, inner)
+            if zh:
+                pairs.append((zh, inner, context))
+            elif _is_acronym(inner) and (exp := _EXPANSION.search(text, max(0, p - 160), p)):
+                expansions[(_singular(inner), exp.group(1))] += 1
+    return pairs, expansions
+
+
+def _common_suffix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n :]
+
+
+def _stem(zh: str, others: Iterable[str]) -> str:
+    """The recurring stem of ``zh``: the longest substantial suffix it shares with a run glossed
+    the same way (发射洲际弹道导弹, 涵盖洲际弹道导弹 → 洲际弹道导弹). Short shared tails such as
+    条约 in 中导条约/中程导弹条约 are left alone: those are variants, not stems."""
+    best = zh
+    for other in others:
+        common = _common_suffix(zh, other)
+        if common != zh and len(common) >= max(3, min(len(zh), len(other)) / 2):
+            best = common if best == zh or len(common) > len(best) else best
+    return best
+
+
+def _group(pairs: list[tuple[str, str, str]]) -> list[_Candidate]:
+    """Candidates: stems and glosses joined whenever a pair links them (union-find)."""
+    by_gloss: dict[str, set[str]] = {}
+    for zh, gloss, _ in pairs:
+        by_gloss.setdefault(fold(gloss), set()).add(zh)
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    stemmed = [(_stem(zh, by_gloss[fold(g)] - {zh}), g, c) for zh, g, c in pairs]
+    for zh, gloss, _ in stemmed:
+        parent[root("zh:" + zh)] = root("en:" + fold(gloss))
+    groups: dict[str, _Candidate] = {}
+    for zh, gloss, context in stemmed:
+        cand = groups.setdefault(root("zh:" + zh), _Candidate(context=context))
+        cand.forms[zh] += 1
+        cand.glosses[gloss] += 1
+    return list(groups.values())
+
+
+def _known(zh: str, glossary: Glossary | None) -> bool:
+    if glossary is None or not zh:
+        return False
+    return any(m.start == 0 and m.end == len(zh) for m in match_terms(zh, glossary))
+
+
+def _owner(gloss: str, glossary: Glossary | None) -> Term | None:
+    """The existing term whose abbreviation or rendering ``gloss`` is."""
+    if glossary is None:
+        return None
+    key = fold(gloss)
+    return next((t for t in glossary if key in {fold(r) for r in t.renderings}), None)
+
+
+def extract_candidates(
+    texts: Iterable[str | tuple[str, str]],
+    existing_glossary: Glossary | None = None,
+    *,
+    min_count: int = 1,
+    min_acronym_count: int = 2,
+) -> pl.DataFrame:
+    """Candidate glossary entries mined from ``texts`` (normalized), most frequent first.
+
+    Columns are the glossary columns plus ``count`` (occurrences in the corpus) and
+    ``documents``; every row has ``status=proposed`` and a note with the evidence. Terms the
+    existing glossary already covers are skipped; a new Chinese form whose gloss is an existing
+    term's rendering is kept, with a note naming that term. Bare acronyms seen at least
+    ``min_acronym_count`` times get a row too (``zh`` left for the reviewer to fill in).
+    """
+    import polars as pl
+
+    docs = _docs(texts)
+    pairs, expansions = _pairs(docs)
+    taken = {t.id for t in existing_glossary} if existing_glossary is not None else set()
+    rows: list[dict[str, object]] = []
+    abbrs: set[str] = set()
+    for cand in _group(pairs):
+        forms = [f for f, _ in cand.forms.most_common() if not _known(f, existing_glossary)]
+        if not forms:
+            continue
+        acronyms = [_singular(g) for g, _ in cand.glosses.most_common() if _is_acronym(g)]
+        names = [g for g, _ in cand.glosses.most_common() if not _is_acronym(g)]
+        abbr = acronyms[0] if acronyms else ""
+        abbrs.add(abbr)
+        en = names[0] if names else _expansion(abbr, expansions)
+        owner = _owner(abbr or en, existing_glossary)
+        count = sum(text.count(f) for _, text in docs for f in forms)
+        ndocs = sum(any(f in text for f in forms) for _, text in docs)
+        note = f"seen {count}× in {ndocs} doc(s); e.g. {cand.context}"
+        if owner is not None:
+            note = f"new source form for existing term {owner.id}? " + note
+        term_id = slug(en or abbr, taken)
+        rows.append(_row(term_id, "|".join(forms), en, abbr, names[1:], note, count, ndocs))
+    for acr, count, ndocs, context in _acronyms(docs):
+        if count < min_acronym_count or len(acr) < 3 or acr in abbrs or acr in _NOISE:
+            continue
+        if _known(acr, existing_glossary) or _owner(acr, existing_glossary) is not None:
+            continue
+        en = _expansion(acr, expansions)
+        note = f"acronym seen {count}× in {ndocs} doc(s), fill in zh; e.g. {context}"
+        rows.append(_row(slug(acr, taken), "", en, acr, [], note, count, ndocs))
+    schema = {c: pl.String for c in COLUMNS} | {"count": pl.Int64, "documents": pl.Int64}
+    frame = pl.DataFrame(rows, schema=schema)
+    return frame.filter(pl.col("count") >= min_count).sort(
+        ["count", "documents", "id"], descending=[True, True, False]
+    )
+
+
+def _row(
+    term_id: str, zh: str, en: str, abbr: str, accept: list[str], note: str, count: int, ndocs: int
+) -> dict[str, object]:
+    return {
+        "id": term_id,
+        "zh": zh,
+        "en": en,
+        "abbr": abbr,
+        "accept": "|".join(accept),
+        "note": note,
+        "status": "proposed",
+        "count": count,
+        "documents": ndocs,
+    }
+
+
+def _expansion(acronym: str, expansions: Counter) -> str:
+    found = [(n, exp) for (acr, exp), n in expansions.items() if acr == acronym]
+    return max(found)[1] if found else ""
+
+
+def _acronyms(docs: list[tuple[str, str]]) -> list[tuple[str, int, int, str]]:
+    """(acronym, occurrences, documents, first context) for every all-caps token."""
+    counts: Counter[str] = Counter()
+    where: dict[str, set[str]] = {}
+    contexts: dict[str, str] = {}
+    for doc_id, text in docs:
+        for m in _ACRONYM_TOKEN.finditer(text):
+            acr = m.group(1)
+            counts[acr] += 1
+            where.setdefault(acr, set()).add(doc_id)
+            contexts.setdefault(acr, _context(text, m.start(), m.end()))
+    return [(a, n, len(where[a]), contexts[a]) for a, n in counts.most_common()]
+
+
+def write_candidates(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write candidate rows as a glossary TSV for review (atomically).
+
+    Rows may lack ``zh`` or ``en`` (that is for the reviewer to fill in), so the file is
+    written as is; ``zhen glossary validate`` tells what still needs doing.
+    """
+    terms = [
+        Term(r["id"], tuple(filter(None, r["zh"].split("|"))), r["en"], r["abbr"],
+             tuple(filter(None, r["accept"].split("|"))), r["note"], r["status"])
+        for r in frame.select(COLUMNS).iter_rows(named=True)
+    ]  # fmt: skip
+    save_glossary(terms, path)
