@@ -1,6 +1,6 @@
 """Glossary matcher scaling: build time and throughput, 50 vs 10,000 terms.
 
-Run: ``uv run python bench/glossary_match.py [chars]``. The text is the repository's own sample
+Run: ``uv run python bench/bench_glossary.py [chars]``. The text is the repository's own sample
 corpus text (tests/data/glossary/corpus-*.txt) repeated to ``chars`` characters (default one
 million), with generated terms sprinkled in, so that most positions are real Chinese text. The
 generated terms are random 2-8 character strings over the 3,000 most frequent ideograph
