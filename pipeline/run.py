@@ -73,11 +73,7 @@ def prepare(inputs: list[str], settings: Settings, stdin: bytes | None = None) -
     from pipeline.ingest import discover
 
     result = Prepared()
-    try:
-        sources = discover(inputs)
-    except PipelineError as exc:
-        result.failures.append(exc)
-        return result
+    sources = discover(inputs, result.failures)
     for source in sources:
         try:
             result.docs.append(prepare_one(source, settings, stdin=stdin))

@@ -1,0 +1,190 @@
+"""HTML and feed-export extraction: element rules, snippets that must vanish or stay, whitespace."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.ingest import parse_bytes
+from pipeline.ingest_html import collapse_ws, element_rule, looks_like_feed_export
+from pipeline.settings import IngestSettings
+
+
+@pytest.mark.parametrize(
+    ("tag", "attrs", "rule"),
+    [
+        ("script", {}, "non-content-tag"),
+        ("style", {}, "non-content-tag"),
+        ("nav", {}, "non-content-tag"),
+        ("aside", {}, "non-content-tag"),
+        ("footer", {}, "non-content-tag"),
+        ("form", {}, "non-content-tag"),
+        ('asidedata-org-name=""data-org-type=""', {}, "malformed-aside"),
+        ("p", {"hidden": None}, "hidden"),
+        ("div", {"style": "display: none"}, "hidden"),
+        ("div", {"aria-hidden": "true"}, "hidden"),
+        ("div", {"data-selfpromo-newsletter": None}, "chrome-signature"),
+        ("div", {"data-selfpromo-app": None}, "chrome-signature"),
+        ("span", {"data-root-share": None}, "chrome-signature"),
+        ("share-button", {"v-on:open": "openModal"}, "chrome-signature"),
+        ("divdata-article-list", {}, "chrome-signature"),
+        ("a", {"href": "/x", "data-article-item-link": None}, "chrome-signature"),
+        ("div", {"class": "social-share bar"}, "chrome-signature"),
+        ("section", {"id": "comments"}, "chrome-signature"),
+        ("div", {"class": "related-posts"}, "chrome-signature"),
+        ("div", {"class": "article-body"}, None),
+        ("div", {"class": "shared-memory-notes"}, None),
+        ("p", {}, None),
+        ("article", {"class": "share"}, None),
+        ("body", {"data-share": "1"}, None),
+    ],
+)
+def test_element_rules(tag: str, attrs: dict[str, str | None], rule: str | None) -> None:
+    assert element_rule(tag, attrs) == rule
+
+
+def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
+    doc = parse_bytes(html.encode(), name, IngestSettings())
+    return [(b.kind, b.text) for b in doc.blocks]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<p>正文。</p><div data-selfpromo-newsletter>订阅</div>"
+            "<div data-selfpromo-app>下载</div>",
+            ["正文。"],
+        ),
+        (
+            "<p>正文。</p><div><div>分享 :</div><div><a href='https://fb.com/share'><span></span></a></div></div>",
+            ["正文。"],
+        ),
+        ("<p>正文。</p><span data-root-share><share-button>分享</share-button></span>", ["正文。"]),
+        (
+            '<p>正文。</p><div><asidedata-org-name=""data-org-type="">'
+            "<div role='heading'><span>同一主题</span></div><div><divdata-article-list>"
+            "<a href='/a' data-article-item-link><h2>旧闻</h2></a></div></div></aside></div>",
+            ["正文。"],
+        ),
+        (
+            "<p>正文。</p><section><h3>相关阅读</h3>"
+            "<ul><li><a href='/a'>旧闻甲</a></li></ul></section>",
+            ["正文。"],
+        ),
+        (
+            "<p>正文。</p><br><hr><div>获取更多RSS：<br><a href='https://feedx.net'>https://feedx.net</a></div>",
+            ["正文。"],
+        ),
+        ("<div>11/12/2023 - 14:21</div><img src='a.jpg'><p>正文。</p>", ["正文。"]),
+        (
+            "<p>正文。</p><script>var a = '脚本';</script><style>p{}</style>"
+            "<noscript>请启用</noscript>",
+            ["正文。"],
+        ),
+        ("<p>正文。</p><form><label>邮箱</label><button>订阅</button></form>", ["正文。"]),
+        ("<p>正文。</p><p style='display:none'>隐藏</p><p hidden>也隐藏</p>", ["正文。"]),
+        ("<p><a href='/people/x'>作者名</a></p><p>正文。</p>", ["正文。"]),
+        ("<p>美国<a href='/search?q=国务院'>国务院</a>表示。</p>", ["美国国务院表示。"]),
+        ("<p>第一行<br>第二行</p>", ["第一行", "第二行"]),
+        ("<p>中文\n  换行</p><p>English\nwrap</p>", ["中文换行", "English wrap"]),
+        ("<p>  <strong>导语。   </strong>  </p>", ["导语。"]),
+        ("<p>A&nbsp;B&amp;C</p>", ["A B&C"]),
+        ("<p>漢<ruby>字<rp>(</rp><rt>zì</rt><rp>)</rp></ruby>。</p>", ["漢字。"]),
+        ("<p>前文<script>ad()</script>后文。</p>", ["前文后文。"]),
+        (
+            "<div><p>正文<a href='/x'>链接</a>。</p><h3>相关阅读</h3>"
+            "<ul><li><a href='/a'>旧闻</a></li></ul><p>后记。</p></div>",
+            ["正文链接。", "后记。"],
+        ),
+        (
+            "<div><p>正文。</p><h3>相关阅读</h3><p>无链接的说明。</p></div>",
+            ["正文。", "无链接的说明。"],
+        ),
+        (
+            "<div>直接写在div里的正文。<p>段落。</p>尾巴文字。</div>",
+            ["直接写在div里的正文。", "段落。", "尾巴文字。"],
+        ),
+    ],
+)
+def test_html_snippets_keep_only_article_text(html: str, expected: list[str]) -> None:
+    assert [text for kind, text in blocks(html) if kind != "title"] == expected
+
+
+def test_wrapper_with_chrome_class_is_kept_when_it_holds_the_article() -> None:
+    html = "<div class='post has-share-bar'><p>" + "很长的正文。" * 20 + "</p></div><p>短。</p>"
+    assert blocks(html)[0] == ("paragraph", "很长的正文。" * 20)
+
+
+def test_page_chrome_outside_article_is_dropped_and_header_headline_kept() -> None:
+    html = (
+        "<html><head><title>标题 - 网站</title></head><body>"
+        "<header><h1>网站名</h1><nav><a href='/'>首页</a></nav></header>"
+        "<article><header><h1>标题</h1><p>记者 报道</p></header><p>正文。</p>"
+        "<figure><img src='x.jpg'><figcaption>图片说明</figcaption></figure></article>"
+        "<aside><p>热门</p></aside><footer>版权</footer></body></html>"
+    )
+    assert blocks(html) == [("title", "标题"), ("paragraph", "正文。"), ("caption", "图片说明")]
+
+
+def test_longest_article_wins_and_main_is_used_without_article() -> None:
+    two = "<article><p>短卡片。</p></article><article><p>这才是正文，篇幅更长。</p></article>"
+    assert blocks(two) == [("paragraph", "这才是正文，篇幅更长。")]
+    main = "<div><p>侧栏。</p></div><main><p>主体正文。</p></main>"
+    assert blocks(main) == [("paragraph", "主体正文。")]
+
+
+def test_role_heading_levels_and_lists() -> None:
+    html = "<div role='heading' aria-level='3'>小标题</div><ol><li>甲<ul><li>乙</li></ul></li></ol>"
+    doc = parse_bytes(html.encode(), "p.html", IngestSettings())
+    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
+        ("heading", 3, "小标题"),
+        ("list_item", 0, "甲"),
+        ("list_item", 0, "乙"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "collapsed"),
+    [
+        ("  a \n b  ", "a b"),
+        ("中\n文", "中文"),
+        ("中 文", "中 文"),
+        ("中\u200b文", "中文"),
+        ("x\u00a0\u00a0y", "x y"),
+        ("，\n“引号”", "，“引号”"),
+    ],
+)
+def test_collapse_ws(raw: str, collapsed: str) -> None:
+    assert collapse_ws(raw) == collapsed
+
+
+@pytest.mark.parametrize(
+    ("text", "is_export"),
+    [
+        ("<!--1702302301000-->\n[标题](https://a.b/c)\n------\n\n<p>x</p>", True),
+        ("\n<!-- 1702302301 -->\n[标题](u)\n---\n<p>x</p>", True),
+        ("<!-- comment -->\n<p>x</p>", False),
+        ("<!--1702302301000-->\n<p>no rule</p>", False),
+        ("[标题](https://a.b)\n------\n<p>x</p>", False),
+    ],
+)
+def test_looks_like_feed_export(text: str, is_export: bool) -> None:
+    assert looks_like_feed_export(text) is is_export
+
+
+def test_feed_export_without_link_uses_plain_title_and_seconds_timestamp() -> None:
+    data = "<!--1702302301-->\n纯文本标题\n------\n<p>正文。</p>".encode()
+    doc = parse_bytes(data, "x.html", IngestSettings())
+    assert (doc.format, doc.meta.title, doc.meta.url) == ("feed-html", "纯文本标题", None)
+    assert doc.meta.published == "2023-12-11T13:45:01+00:00"
+    assert [b.text for b in doc.blocks] == ["纯文本标题", "正文。"]
+
+
+def test_site_name_suffix_is_stripped_from_the_title() -> None:
+    html = (
+        "<html><head><title>军控会谈 | 示例网</title>"
+        "<meta property='og:site_name' content='示例网'></head><body><p>正文。</p></body></html>"
+    )
+    doc = parse_bytes(html.encode(), "p.html", IngestSettings())
+    assert doc.meta.title == "军控会谈"
+    assert doc.blocks[0].text == "军控会谈"
