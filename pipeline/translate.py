@@ -1,0 +1,366 @@
+"""Translate sentences with an Argos package, driving CTranslate2 and SentencePiece directly.
+
+Argos Translate's own runtime needs stanza (and so torch) for sentence splitting; zhen already
+has sentences, so it only needs the model. :func:`load_engine` loads a package once per
+process; :func:`translate_texts` adds what a document run needs on top of the raw batch call:
+it drops duplicates, passes through text with nothing to translate, consults the cache, sorts
+by length and batches by tokens (padding wastes least when lengths are close), commits each
+batch to the cache, and puts results back in input order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline.cache import TranslationCache, normalize_source
+from pipeline.errors import ModelError
+from pipeline.model import Segment
+from pipeline.packages import PackageInfo, fingerprint
+from pipeline.settings import TranslateSettings
+
+DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True, "length_penalty": 1.0}
+"""Fixed decoding options; part of the cache namespace, so changing them invalidates the cache."""
+DETOKENIZER_VERSION = 1
+"""Bump when :func:`detokenize` changes: it is part of the cache namespace."""
+_SPLIT_APOSTROPHE = re.compile(r"(?<=\w) ' (?=(?:s|t|re|ve|ll|d|m)\b)")
+_MAX_PIECE = 32
+"""Longest vocabulary piece tried when splitting a target prefix."""
+_SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<blank>"})
+_CJK = re.compile(
+    "[\u3005-\u3007\u3041-\u3096\u30a1-\u30fa\u3105-\u312f\u31a0-\u31bf\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+
+Progress = Callable[[int], None]
+"""Called with how many more input items just finished (duplicates and skips included)."""
+
+
+class TextEngine(Protocol):
+    """What :func:`translate_texts` needs from an engine; tests pass a fake."""
+
+    @property
+    def batch_tokens(self) -> int: ...
+
+    @property
+    def cache_namespace(self) -> str: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def translate(
+        self, texts: list[str], target_prefixes: list[str | None] | None = None
+    ) -> list[str]: ...
+
+
+def physical_cores() -> int:
+    """Physical cores this process may use: SMT siblings share one core's vector units, and
+    CTranslate2's int8 GEMMs gain nothing from them.
+    """
+    usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    cores: set[tuple[str, str]] = set()
+    try:
+        for cpu in usable:
+            topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
+            package_id = (topology / "physical_package_id").read_text().strip()
+            cores.add((package_id, (topology / "core_id").read_text().strip()))
+    except OSError:
+        cores.clear()
+    return len(cores) or len(usable) or os.cpu_count() or 1
+
+
+@functools.cache
+def _load_models(
+    model_dir: str, sp_model: str, device: str, compute_type: str, threads: int
+) -> tuple[Any, Any]:
+    """Load translator and tokenizer once per process for each distinct configuration."""
+    import ctranslate2
+    import sentencepiece
+
+    translator = ctranslate2.Translator(
+        model_dir, device=device, compute_type=compute_type, intra_threads=threads
+    )
+    processor = sentencepiece.SentencePieceProcessor(model_file=sp_model)
+    return translator, processor
+
+
+@functools.cache
+def target_vocabulary(model_dir: str) -> frozenset[str]:
+    """The decoder's pieces, from the CTranslate2 vocabulary file (empty when unreadable)."""
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        for suffix, parse in ((".json", json.loads), (".txt", str.splitlines)):
+            path = Path(model_dir) / (name + suffix)
+            if path.is_file():
+                return frozenset(parse(path.read_text(encoding="utf-8")))
+    return frozenset()
+
+
+def target_pieces(text: str, vocab: frozenset[str]) -> list[str]:
+    """English as the decoder's own pieces: each word ``▁``-prefixed and split greedily into the
+    longest pieces in ``vocab``. The package's SentencePiece model is the source side's; it cuts
+    ``Beijing`` into ``▁Be ij ing``, pieces the decoder never emits, which derails a forced prefix.
+    """
+    pieces: list[str] = []
+    for word in text.split():
+        rest = "▁" + word
+        while rest:
+            size = next(
+                (n for n in range(min(len(rest), _MAX_PIECE), 1, -1) if rest[:n] in vocab), 1
+            )
+            pieces.append(rest[:size])
+            rest = rest[size:]
+    return pieces
+
+
+def _resolve_device(requested: str) -> str:
+    """``auto`` → ``cuda`` when CTranslate2 sees a GPU; ``cuda`` without one is a user error."""
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if requested == "auto":
+        return "cuda" if gpus > 0 else "cpu"
+    if requested == "cuda" and gpus == 0:
+        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+    if requested not in ("cpu", "cuda"):
+        raise ModelError(f"unknown device {requested!r}; use cpu, cuda or auto")
+    return requested
+
+
+def _check_compute_type(device: str, compute_type: str) -> None:
+    """Refuse a compute type the hardware lacks with the list of ones it has."""
+    import ctranslate2
+
+    supported = sorted(ctranslate2.get_supported_compute_types(device))
+    if compute_type not in ("auto", "default", *supported):
+        raise ModelError(
+            f"compute type {compute_type!r} is not supported on {device} "
+            f"(supported: {', '.join(supported)}); use --compute-type auto"
+        )
+
+
+@dataclass
+class Engine:
+    """A loaded package plus the decoding settings it runs with."""
+
+    package: PackageInfo
+    settings: TranslateSettings
+    device: str
+    compute_type: str
+    threads: int
+    translator: Any = field(repr=False)
+    processor: Any = field(repr=False)
+    model_id: str = ""
+
+    @property
+    def batch_tokens(self) -> int:
+        """Token budget per batch (source tokens, padded)."""
+        return self.settings.batch_tokens
+
+    def signature(self) -> dict[str, object]:
+        """Everything that decides the output, for the run signature and the cache namespace."""
+        return {
+            "model": self.package.name,
+            "version": self.package.version,
+            "sha256": self.model_id,
+            "device": self.device,
+            "compute_type": self.compute_type,
+            "beam": self.settings.beam,
+            "max_decoding_length": self.settings.max_decoding_length,
+            "target_prefix": self.package.target_prefix,
+            "decoder": DECODER_OPTIONS,
+            "detokenizer": DETOKENIZER_VERSION,
+        }
+
+    @functools.cached_property
+    def cache_namespace(self) -> str:
+        """Hash of :meth:`signature`: equal namespaces mean equal translations."""
+        return hashlib.sha256(json.dumps(self.signature(), sort_keys=True).encode()).hexdigest()
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens ``text`` becomes, for sorting and batching."""
+        return len(self.processor.encode(text))
+
+    def target_pieces(self, text: str) -> list[str]:
+        """``text`` as decoder pieces (see :func:`target_pieces`), for prefixes and scoring."""
+        return target_pieces(text, target_vocabulary(str(self.package.model_dir)))
+
+    def translate(
+        self, texts: list[str], target_prefixes: list[str | None] | None = None
+    ) -> list[str]:
+        """Translate ``texts`` as they are, in one call; ``target_prefixes[i]`` forces the
+        English of ``texts[i]`` to start with that text.
+        """
+        if not texts:
+            return []
+        package_prefix = [self.package.target_prefix] if self.package.target_prefix else []
+        sources = [self.processor.encode(t, out_type=str) for t in texts]
+        prefixes = [
+            package_prefix + (self.target_pieces(p) if p else [])
+            for p in (target_prefixes or [None] * len(texts))
+        ]
+        results = self.translator.translate_batch(
+            sources,
+            target_prefix=prefixes if any(prefixes) else None,
+            beam_size=self.settings.beam,
+            max_decoding_length=self.settings.max_decoding_length,
+            max_batch_size=self.settings.batch_tokens,
+            batch_type="tokens",
+            **DECODER_OPTIONS,
+        )
+        return [detokenize(r.hypotheses[0], package_prefix) for r in results]
+
+
+def detokenize(tokens: Sequence[str], strip_prefix: Sequence[str] = ()) -> str:
+    """Target pieces → text: drop the package's language prefix and special tokens, turn
+    ``▁`` into spaces. (The package's SentencePiece model is the source side's, so its
+    ``decode`` would mangle English pieces.) The OPUS-MT model learned Moses-tokenized
+    apostrophes and writes ``People ' s`` in about one WMT sentence in ten; those are rejoined.
+    """
+    if strip_prefix and list(tokens[: len(strip_prefix)]) == list(strip_prefix):
+        tokens = tokens[len(strip_prefix) :]
+    text = "".join(t for t in tokens if t not in _SPECIAL_TOKENS).replace("▁", " ")
+    return _SPLIT_APOSTROPHE.sub("'", " ".join(text.split()))
+
+
+def load_engine(package: PackageInfo, settings: TranslateSettings) -> Engine:
+    """Load ``package`` for ``settings``: the model is read once per process and reused."""
+    device = _resolve_device(settings.device)
+    _check_compute_type(device, settings.compute_type)
+    threads = settings.threads or physical_cores()
+    try:
+        translator, processor = _load_models(
+            str(package.model_dir),
+            str(package.sentencepiece_model),
+            device,
+            settings.compute_type,
+            threads,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(
+            f"cannot load the model in {package.path} ({exc}); reinstall the package"
+        ) from None
+    return Engine(
+        package=package,
+        settings=settings,
+        device=device,
+        compute_type=translator.compute_type,
+        threads=threads,
+        translator=translator,
+        processor=processor,
+        model_id=fingerprint(package),
+    )
+
+
+def needs_translation(text: str) -> bool:
+    """Only text with Chinese (or other CJK) characters goes to the model; numbers, URLs,
+    punctuation and Latin text come through unchanged instead of being paraphrased.
+    """
+    return _CJK.search(text) is not None
+
+
+def make_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
+    """Group indices, shortest first, so each batch's padded size stays within ``batch_tokens``.
+
+    A single item longer than the budget gets a batch of its own.
+    """
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if current and (len(current) + 1) * lengths[index] > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+@dataclass
+class _Outcome:
+    """Per-input results of one :func:`_translate` call."""
+
+    texts: list[str]
+    statuses: list[str]
+    batches: int = 0
+    chars: int = 0
+
+
+def _translate(
+    texts: Sequence[str],
+    engine: TextEngine,
+    cache: TranslationCache | None,
+    progress: Progress | None,
+) -> _Outcome:
+    """The shared core of :func:`translate_texts` and :func:`translate_segments`."""
+    out = _Outcome(list(texts), ["skipped"] * len(texts))
+    positions: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if needs_translation(text):
+            positions.setdefault(normalize_source(text), []).append(i)
+    namespace = engine.cache_namespace if cache is not None else ""
+    hits = cache.get_many(namespace, positions) if cache is not None else {}
+    for source, english in hits.items():
+        for i in positions.pop(source):
+            out.texts[i], out.statuses[i] = english, "cached"
+    if progress is not None and len(texts) > sum(map(len, positions.values())):
+        progress(len(texts) - sum(map(len, positions.values())))
+
+    pending = list(positions)
+    for batch in make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens):
+        sources = [pending[i] for i in batch]
+        english = engine.translate(sources)
+        if cache is not None:
+            cache.put_many(namespace, zip(sources, english, strict=True))
+        done = 0
+        for source, result in zip(sources, english, strict=True):
+            for i in positions[source]:
+                out.texts[i], out.statuses[i] = result, "translated"
+                done += 1
+        out.batches += 1
+        out.chars += sum(map(len, sources))
+        if progress is not None:
+            progress(done)
+    return out
+
+
+def translate_texts(
+    texts: Sequence[str],
+    engine: TextEngine,
+    cache: TranslationCache | None = None,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Translate many texts efficiently; the result lines up with ``texts``."""
+    return _translate(texts, engine, cache, progress).texts
+
+
+def translate_segments(
+    segments: Sequence[Segment],
+    engine: TextEngine,
+    cache: TranslationCache | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int | float]:
+    """Fill ``Segment.en`` and ``Segment.status`` (translated, cached or skipped).
+
+    Segments are translated from their normalized text (the original where normalization
+    left it empty). Returns counts and timing for the run report.
+    """
+    started = time.perf_counter()
+    outcome = _translate([s.normalized or s.source for s in segments], engine, cache, progress)
+    for segment, english, status in zip(segments, outcome.texts, outcome.statuses, strict=True):
+        segment.en, segment.status = english, status
+    return {
+        "segments": len(segments),
+        "translated": outcome.statuses.count("translated"),
+        "cached": outcome.statuses.count("cached"),
+        "skipped": outcome.statuses.count("skipped"),
+        "batches": outcome.batches,
+        "chars": outcome.chars,
+        "seconds": round(time.perf_counter() - started, 3),
+    }

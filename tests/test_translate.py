@@ -1,0 +1,289 @@
+"""The translation engine: batching, dedup, skip rules, cache, order — with a fake engine — plus
+the real load → translate path on the tiny package and, when available, the real zh→en model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from pipeline.cache import TranslationCache
+from pipeline.errors import ModelError
+from pipeline.model import Segment
+from pipeline.packages import PackageInfo
+from pipeline.settings import TranslateSettings
+from pipeline.translate import (
+    detokenize,
+    load_engine,
+    make_batches,
+    needs_translation,
+    physical_cores,
+    target_pieces,
+    target_vocabulary,
+    translate_segments,
+    translate_texts,
+)
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class FakeEngine:
+    """Same interface as :class:`pipeline.translate.Engine`; one token per character."""
+
+    batch_tokens: int = 8
+    cache_namespace: str = "fake"
+    fail_on_batch: int | None = None
+    calls: list[list[str]] = field(default_factory=list)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text)
+
+    def translate(
+        self, texts: list[str], target_prefixes: list[str | None] | None = None
+    ) -> list[str]:
+        if self.fail_on_batch is not None and len(self.calls) == self.fail_on_batch:
+            raise KeyboardInterrupt
+        self.calls.append(list(texts))
+        return [f"EN[{t}]" for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中国试射导弹。", True),
+        ("He said 你好", True),
+        ("〇", True),
+        ("カタカナ", True),
+        ("2019", False),
+        ("１２３", False),
+        ("https://example.com/path?q=1", False),
+        ("——。，（）【】", False),
+        ("Reuters", False),
+        ("   ", False),
+        ("", False),
+        ("α-β ±3%", False),
+    ],
+)
+def test_needs_translation(text: str, expected: bool) -> None:
+    assert needs_translation(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "batches"),
+    [
+        ([], 8, []),
+        ([1, 1, 1], 8, [[0, 1, 2]]),
+        ([5, 1, 3, 2], 6, [[1, 3], [2], [0]]),
+        ([3, 3, 3, 3], 6, [[0, 1], [2, 3]]),
+        ([20, 1], 8, [[1], [0]]),
+    ],
+)
+def test_make_batches_sorts_by_length_and_keeps_padded_size_in_budget(
+    lengths: list[int], budget: int, batches: list[list[int]]
+) -> None:
+    assert make_batches(lengths, budget) == batches
+
+
+def test_translate_texts_dedups_skips_batches_and_restores_order() -> None:
+    engine = FakeEngine(batch_tokens=8)
+    texts = ["长长长长长长", "一", "2019", "一", "  一 ", "二二", "Reuters", "", "长长长长长长"]
+    done: list[int] = []
+    out = translate_texts(texts, engine, progress=done.append)
+    assert out == [
+        "EN[长长长长长长]",
+        "EN[一]",
+        "2019",
+        "EN[一]",
+        "EN[一]",
+        "EN[二二]",
+        "Reuters",
+        "",
+        "EN[长长长长长长]",
+    ]
+    assert engine.calls == [["一", "二二"], ["长长长长长长"]]
+    assert sum(done) == len(texts)
+
+
+def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
+    texts = ["你好", "世界", "2024", "你好"]
+    with TranslationCache.in_dir(tmp_path) as cache:
+        first = FakeEngine()
+        assert translate_texts(texts, first, cache) == ["EN[你好]", "EN[世界]", "2024", "EN[你好]"]
+        second = FakeEngine()
+        segments = [Segment(f"d:0:{i}", "d", 0, i, 0, len(t), t, t) for i, t in enumerate(texts)]
+        stats = translate_segments(segments, second, cache)
+    assert second.calls == []
+    assert [s.status for s in segments] == ["cached", "cached", "skipped", "cached"]
+    assert [s.en for s in segments] == ["EN[你好]", "EN[世界]", "2024", "EN[你好]"]
+    assert (stats["cached"], stats["skipped"], stats["translated"]) == (3, 1, 0)
+
+
+def test_cache_is_namespaced_by_engine(tmp_path: Path) -> None:
+    with TranslationCache.in_dir(tmp_path) as cache:
+        translate_texts(["你好"], FakeEngine(cache_namespace="beam2"), cache)
+        other = FakeEngine(cache_namespace="beam4")
+        translate_texts(["你好"], other, cache)
+    assert other.calls == [["你好"]]
+
+
+def test_interrupted_run_resumes_without_redoing_finished_batches(tmp_path: Path) -> None:
+    texts = ["一", "二", "三三三三三", "四四四四四四"]
+    with TranslationCache.in_dir(tmp_path) as cache:
+        with pytest.raises(KeyboardInterrupt):
+            translate_texts(texts, FakeEngine(batch_tokens=4, fail_on_batch=1), cache)
+        resumed = FakeEngine(batch_tokens=4)
+        out = translate_texts(texts, resumed, cache)
+    assert out == [f"EN[{t}]" for t in texts]
+    assert resumed.calls == [["三三三三三"], ["四四四四四四"]]
+
+
+def test_translate_segments_statuses_and_stats() -> None:
+    sources = ["中国。", "2019", "中国。"]
+    segments = [Segment(f"d:0:{i}", "d", 0, i, 0, 1, s, s) for i, s in enumerate(sources)]
+    segments[1].normalized = ""  # falls back to the source
+    stats = translate_segments(segments, FakeEngine())
+    assert [(s.en, s.status) for s in segments] == [
+        ("EN[中国。]", "translated"),
+        ("2019", "skipped"),
+        ("EN[中国。]", "translated"),
+    ]
+    assert {k: stats[k] for k in ("segments", "translated", "skipped", "batches", "chars")} == {
+        "segments": 3,
+        "translated": 2,
+        "skipped": 1,
+        "batches": 1,
+        "chars": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("tokens", "prefix", "text"),
+    [
+        (["▁China", "▁tested", "▁a", "▁missile", "."], [], "China tested a missile."),
+        (["__en__", "▁Hello", "▁world"], ["__en__"], "Hello world"),
+        (["▁Hello", "__en__"], ["__en__"], "Hello__en__"),
+        (["▁", "Z", "i", "long", "</s>", "▁▁ok"], [], "Zilong ok"),
+        (["<unk>", "▁x"], [], "x"),
+        (["▁China", "▁'", "▁s", "▁people"], [], "China's people"),
+        (["▁don", "▁'", "▁t"], [], "don't"),
+        (["▁He", "▁said", "▁'", "▁so", "▁'"], [], "He said ' so '"),
+        ([], [], ""),
+    ],
+)
+def test_detokenize(tokens: list[str], prefix: list[str], text: str) -> None:
+    assert detokenize(tokens, prefix) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Beijing", ["▁Beijing"]),
+        ("Beijingers said", ["▁Beijing", "e", "r", "s", "▁said"]),
+        ("  test-fired ", ["▁test", "-", "fire", "d"]),
+        ("Zq", ["▁", "Z", "q"]),
+        ("", []),
+    ],
+)
+def test_target_pieces_use_the_decoders_longest_pieces(text: str, pieces: list[str]) -> None:
+    vocab = frozenset({"▁Beijing", "▁Bei", "▁said", "▁test", "-", "fire", "e", "r", "s", "d"})
+    assert target_pieces(text, vocab) == pieces
+
+
+@pytest.mark.parametrize("name", ["shared_vocabulary.json", "target_vocabulary.txt"])
+def test_target_vocabulary_reads_ctranslate2_vocab_files(tmp_path: Path, name: str) -> None:
+    words = ["<unk>", "▁the", "s"]
+    text = json.dumps(words) if name.endswith(".json") else "\n".join(words)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert target_vocabulary(str(tmp_path)) == frozenset(words)
+    assert target_vocabulary(str(tmp_path / "absent")) == frozenset()
+
+
+def test_physical_cores_is_positive() -> None:
+    assert physical_cores() >= 1
+
+
+TINY = TranslateSettings(beam=2, threads=1, max_decoding_length=12)
+
+
+def test_tiny_package_loads_once_and_translates(tiny_package: PackageInfo, tmp_path: Path) -> None:
+    engine = load_engine(tiny_package, TINY)
+    assert load_engine(tiny_package, TINY).translator is engine.translator
+    out = engine.translate(["中国试射导弹。", "今天天气很好", "美国"])
+    assert len(out) == 3 and all(isinstance(t, str) and "▁" not in t for t in out)
+    with TranslationCache.in_dir(tmp_path) as cache:
+        assert translate_texts(["美国", "42", "美国"], engine, cache)[1] == "42"
+        assert len(cache) == 1
+    assert engine.signature()["sha256"] == tiny_package.sha256
+    assert engine.device == "cpu" and engine.compute_type.startswith("int8")
+
+
+def test_cache_namespace_tracks_decoding_settings(tiny_package: PackageInfo) -> None:
+    beam2 = load_engine(tiny_package, TINY)
+    assert beam2.cache_namespace == load_engine(tiny_package, TINY).cache_namespace
+    beam4 = load_engine(tiny_package, replace(TINY, beam=4))
+    longer = load_engine(tiny_package, replace(TINY, max_decoding_length=20))
+    assert len({beam2.cache_namespace, beam4.cache_namespace, longer.cache_namespace}) == 3
+
+
+def test_target_prefixes_start_the_output(tiny_package: PackageInfo) -> None:
+    engine = load_engine(tiny_package, TINY)
+    assert "".join(engine.target_pieces("The world")) == "▁The▁world"
+    out = engine.translate(["中国", "美国"], [None, "The"])
+    assert len(out) == 2 and out[1].startswith("The")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (replace(TINY, compute_type="float16"), "compute type 'float16' is not supported on cpu"),
+        (replace(TINY, device="tpu"), "unknown device 'tpu'"),
+    ],
+)
+def test_unusable_settings_give_clear_errors(
+    tiny_package: PackageInfo, settings: TranslateSettings, message: str
+) -> None:
+    with pytest.raises(ModelError, match=message):
+        load_engine(tiny_package, settings)
+
+
+def test_cuda_without_gpu_is_a_clear_error(tiny_package: PackageInfo) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("a GPU is visible")
+    with pytest.raises(ModelError, match="no CUDA GPU is visible"):
+        load_engine(tiny_package, replace(TINY, device="cuda"))
+
+
+def test_broken_model_bin_is_a_model_error(tmp_path: Path, tiny_package: PackageInfo) -> None:
+    import shutil
+
+    broken = tmp_path / tiny_package.name
+    shutil.copytree(tiny_package.path, broken)
+    (broken / "model" / "model.bin").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="cannot load the model"):
+        load_engine(replace(tiny_package, path=broken), TINY)
+
+
+REAL_CASES = [
+    ("中国周日试射了一枚导弹。", ["China", "missile"]),
+    ("美国总统在白宫发表讲话。", ["President", "White House"]),
+    ("经济增长放缓。", ["economic", "growth"]),
+]
+
+
+@pytest.mark.model
+def test_real_model_translates_key_words(real_package: PackageInfo) -> None:
+    engine = load_engine(real_package, TranslateSettings(threads=2))
+    out = translate_texts([zh for zh, _ in REAL_CASES] + ["https://example.com"], engine)
+    for (_, words), english in zip(REAL_CASES, out, strict=False):
+        assert all(w.lower() in english.lower() for w in words), english
+        assert "▁" not in english and not CJK.search(english)
+    assert out[-1] == "https://example.com"
+    forced = engine.translate([REAL_CASES[0][0]], ["Beijing"])[0]
+    assert forced.startswith("Beijing") and "missile" in forced
