@@ -8,11 +8,34 @@ Heavy modules are imported inside commands so ``zhen --help`` stays fast.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.cli_common import (
+    SCRIPTS,
+    EncodingOpt,
+    GlossaryOpt,
+    InputsArg,
+    MaxCharsOpt,
+    NoGlossaryOpt,
+    ScriptOpt,
+    fail,
+    glossary_paths,
+    report,
+    split_formats,
+    stdin_bytes,
+)
+from pipeline.cli_glossary import glossary_app
+from pipeline.cli_models import models_app
+from pipeline.cli_review import review_app
 from pipeline.errors import PipelineError
+from pipeline.settings import Settings, TranslateSettings
+
+if TYPE_CHECKING:
+    from pipeline.glossary import Glossary
 
 app = typer.Typer(
     name="zhen",
@@ -22,23 +45,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(models_app, name="models")
+app.add_typer(glossary_app, name="glossary")
+app.add_typer(review_app, name="review")
 
-InputsArg = Annotated[
-    list[str],
-    typer.Argument(help="Files, directories (searched recursively) or - for standard input."),
-]
-EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Force the input encoding (e.g. gb18030, big5).")
-]
-ScriptOpt = Annotated[
-    str,
-    typer.Option("--script", help="Script conversion: auto, t2s, tw2sp, hk2s or none."),
-]
-MaxCharsOpt = Annotated[
-    int, typer.Option("--max-chars", help="Split sentences longer than this at ；or ，.")
-]
-
-SCRIPTS = ("auto", "t2s", "tw2sp", "hk2s", "none")
+DEFAULTS = TranslateSettings()
 
 
 def _version(value: bool) -> None:
@@ -59,25 +70,9 @@ def root(
     """Offline Chinese→English document translation with an enforced bilingual glossary."""
 
 
-def report(exc: PipelineError) -> None:
-    """Print one error line to standard error."""
-    typer.echo(f"zhen: error: {exc}", err=True)
-
-
-def fail(exc: PipelineError) -> typer.Exit:
-    """Report ``exc`` and return the exit to raise."""
-    report(exc)
-    return typer.Exit(1)
-
-
-def _stdin_bytes(inputs: list[str]) -> bytes | None:
-    """Read standard input once when ``-`` is among the inputs."""
-    return sys.stdin.buffer.read() if "-" in inputs else None
-
-
-def _prep_settings(encoding: str | None, script: str, max_chars: int):
+def prep_settings(encoding: str | None, script: str, max_chars: int) -> Settings:
     """Settings for ingest → normalize → segment from the shared options."""
-    from pipeline.settings import IngestSettings, NormalizeSettings, SegmentSettings, Settings
+    from pipeline.settings import IngestSettings, NormalizeSettings, SegmentSettings
 
     if script not in SCRIPTS:
         raise typer.BadParameter(f"--script must be one of {', '.join(SCRIPTS)}")
@@ -102,13 +97,139 @@ def segment(
 
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter("--format must be jsonl or tsv")
-    settings = _prep_settings(encoding, script, max_chars)
-    prepared = prepare(inputs, settings, stdin=_stdin_bytes(inputs))
+    settings = prep_settings(encoding, script, max_chars)
+    prepared = prepare(inputs, settings, stdin=stdin_bytes(inputs))
     write_segments(prepared.docs, sys.stdout, fmt)
     for exc in prepared.failures:
         report(exc)
     if prepared.failures:
         raise typer.Exit(1)
+
+
+def load_glossary(paths: list[Path], settings: Settings) -> Glossary | None:
+    """The merged glossary for a run, normalized like the documents (``None`` without one)."""
+    if not paths:
+        return None
+    from pipeline.glossary import load_glossaries
+
+    return load_glossaries(paths, settings.normalize)
+
+
+@app.command()
+def translate(
+    inputs: InputsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Translation package (.argosmodel or directory).", envvar="ZHEN_MODEL"),
+    ] = None,
+    beam: Annotated[int, typer.Option(help="Beam size (1 = greedy, fastest).")] = DEFAULTS.beam,
+    device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = DEFAULTS.device,
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="CTranslate2 compute type (int8, float32, auto…).")
+    ] = DEFAULTS.compute_type,
+    threads: Annotated[
+        int, typer.Option(help="CPU threads (0 = physical cores).")
+    ] = DEFAULTS.threads,
+    batch_tokens: Annotated[
+        int, typer.Option("--batch-tokens", help="Source tokens per batch.")
+    ] = DEFAULTS.batch_tokens,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Translation cache folder.", envvar="ZHEN_CACHE_DIR"),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")
+    ] = False,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    term_style: Annotated[
+        str, typer.Option("--term-style", help="first, full or abbr: how glossary terms read.")
+    ] = "first",
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Also write: tmx,xliff,xliff12,tsv,csv,parquet,html."),
+    ] = None,
+    memory: Annotated[
+        Path | None,
+        typer.Option("--memory", help="Translation memory of reviewed edits to reuse."),
+    ] = None,
+    encoding: EncodingOpt = None,
+    script: ScriptOpt = "auto",
+    max_chars: MaxCharsOpt = 160,
+) -> None:
+    """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
+    from pipeline.cli_progress import download_bar, segment_bar, summary
+    from pipeline.enforce import EnforceSettings
+    from pipeline.packages import default_dirs
+    from pipeline.run import RunOptions, translate_run
+
+    if device not in ("cpu", "cuda", "auto"):
+        raise typer.BadParameter("--device must be cpu, cuda or auto")
+    if term_style not in ("first", "full", "abbr"):
+        raise typer.BadParameter("--term-style must be first, full or abbr")
+    dirs = default_dirs()
+    settings = replace(
+        prep_settings(encoding, script, max_chars),
+        translate=TranslateSettings(
+            model=model,
+            beam=beam,
+            device=device,  # type: ignore[arg-type]
+            compute_type=compute_type,
+            threads=threads,
+            batch_tokens=batch_tokens,
+            cache_dir=cache_dir or dirs.cache_dir.parent / "translations",
+        ),
+    )
+    try:
+        options = RunOptions(
+            outdir=out,
+            dirs=dirs,
+            glossary=load_glossary(glossary_paths(glossary, no_glossary), settings),
+            enforce=EnforceSettings(term_style=term_style),  # type: ignore[arg-type]
+            exports=tuple(split_formats(export)),
+            use_cache=not no_cache,
+            memory=memory,
+        )
+        with download_bar() as on_download, segment_bar() as on_start:
+            result = translate_run(
+                inputs,
+                settings,
+                options,
+                stdin=stdin_bytes(inputs),
+                on_download=on_download,
+                on_start=on_start,
+            )
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo(summary(result), err=True)
+    for exc in result.prepared.failures:
+        report(exc)
+    if result.prepared.failures:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A directory written by zhen translate.")],
+    to: Annotated[str, typer.Option("--to", help="tmx,xliff,xliff12,tsv,csv,parquet,html.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")
+    ] = None,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+) -> None:
+    """Write review exports for an existing translation run."""
+    from pipeline.run import export_existing_run
+
+    try:
+        written = export_existing_run(
+            run_dir, out or run_dir, split_formats(to), glossary_paths(glossary, no_glossary)
+        )
+    except PipelineError as exc:
+        raise fail(exc) from None
+    for path in written:
+        typer.echo(str(path))
 
 
 def main() -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pipeline.fsutil import atomic_open, atomic_write_text
-from pipeline.model import Block, Document, Segment
+from pipeline.model import Block, Document, Metadata, Segment
 
 MODEL_CREDIT = (
     "Machine translation by zhen with the Argos Translate zh→en package, derived from OPUS-MT "
@@ -121,3 +122,24 @@ def write_document_outputs(doc: Document, outdir: Path) -> list[Path]:
 def write_json(data: dict[str, Any], dest: Path) -> None:
     """Pretty JSON (for run.json), atomically."""
     atomic_write_text(dest, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def write_documents(docs: Iterable[Document], dest: Path) -> None:
+    """Whole documents (metadata, blocks, segments) as JSON lines, so ``zhen export RUN_DIR``
+    and ``zhen review`` can rebuild a run without re-translating it."""
+    with atomic_open(dest) as fh:
+        for doc in docs:
+            fh.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+
+
+def read_documents(path: Path) -> list[Document]:
+    """Documents written by :func:`write_documents`."""
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            raw = json.loads(line)
+            raw["meta"] = Metadata(**raw["meta"])
+            raw["blocks"] = [Block(**b) for b in raw["blocks"]]
+            raw["segments"] = [Segment(**s) for s in raw["segments"]]
+            docs.append(Document(**raw))
+    return docs

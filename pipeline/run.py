@@ -160,15 +160,206 @@ def all_segments(docs: list[Document]) -> list:
     return [seg for doc in docs for seg in doc.segments]
 
 
-def write_translation_outputs(
-    prepared: Prepared, outdir: Path, run_json: dict[str, Any]
-) -> list[Path]:
-    """Step 8: per-document Markdown, the run's segments.jsonl, and run.json."""
-    from pipeline.output import write_document_outputs, write_json, write_segments_jsonl
+@dataclass
+class RunResult:
+    """What a translate run produced: documents, failures, files written and the signature."""
 
+    prepared: Prepared
+    written: list[Path]
+    signature: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The parts of a translate run that are not stage settings: where things are and go."""
+
+    outdir: Path
+    dirs: Any
+    glossary: Any = None
+    enforce: Any = None
+    exports: tuple[str, ...] = ()
+    use_cache: bool = True
+    memory: Path | None = None
+
+
+def _translate_step(
+    segments: list, engine: Any, options: RunOptions, cache: Any, progress: Progress | None
+) -> dict[str, Any]:
+    """Step 6: translate, enforcing the glossary when one is loaded."""
+    if options.glossary is not None and len(options.glossary):
+        from pipeline.enforce import enforce_and_translate
+
+        return enforce_and_translate(
+            segments, engine, options.glossary, options.enforce, cache=cache, progress=progress
+        )
+    from pipeline.translate import translate_segments
+
+    return translate_segments(segments, engine, cache=cache, progress=progress)
+
+
+def _memory_step(segments: list, memory: Path | None) -> int:
+    """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
+    if memory is None:
+        return 0
+    from pipeline.memory import apply_memory, open_memory
+
+    with open_memory(memory) as tm:
+        return apply_memory(segments, tm)
+
+
+def _model_step(
+    pending: list,
+    settings: Settings,
+    options: RunOptions,
+    timer: Timer,
+    on_download: Callable[[int, int | None], None] | None,
+    on_start: Callable[[int], Progress] | None,
+    stats: dict[str, Any],
+) -> dict[str, Any]:
+    """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
+    from contextlib import nullcontext
+
+    from pipeline.cache import TranslationCache
+    from pipeline.packages import ensure_model
+    from pipeline.translate import load_engine
+
+    with timer.step("load_model"):
+        package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
+        engine = load_engine(package, settings.translate)
+    progress = on_start(len(pending)) if on_start else None
+    cache_dir = settings.translate.cache_dir
+    use_cache = options.use_cache and cache_dir is not None
+    with (
+        timer.step("translate"),
+        TranslationCache.in_dir(cache_dir) if use_cache else nullcontext() as cache,
+    ):
+        stats["translate"] |= _translate_step(pending, engine, options, cache, progress)
+    return {**engine.signature(), "path": str(package.path), "threads": engine.threads}
+
+
+def translate_run(
+    inputs: list[str],
+    settings: Settings,
+    options: RunOptions,
+    *,
+    stdin: bytes | None = None,
+    on_download: Callable[[int, int | None], None] | None = None,
+    on_start: Callable[[int], Progress] | None = None,
+) -> RunResult:
+    """Steps 1–9 of ``zhen translate``.
+
+    1 discover, 2 ingest, 3 normalize, 4 segment (:func:`prepare`), 5 resolve and load the
+    model (fetching it when none is installed), 6 translate with glossary enforcement,
+    7 QA flags, 8 write per-document outputs and exports, 9 write ``run.json``.
+    ``on_start(total)`` returns the per-segment progress callback (a progress bar).
+    """
+    timer = Timer()
+    with timer.step("prepare"):
+        prepared = prepare(inputs, settings, stdin=stdin)
+    segments = all_segments(prepared.docs)
+    model: dict[str, Any] | None = None
+    stats: dict[str, Any] = {}
+    pending: list = []
+    if segments:
+        from pipeline.qa import qa_segments
+
+        with timer.step("memory"):
+            reused = _memory_step(segments, options.memory)
+        pending = [s for s in segments if s.status != "memory"]
+        stats["translate"] = {"memory": reused}
+        if pending:
+            model = _model_step(pending, settings, options, timer, on_download, on_start, stats)
+        with timer.step("qa"):
+            stats["qa"] = qa_segments(segments)
+    written: list[Path] = []
+    if prepared.docs:
+        with timer.step("write"):
+            written = _write_outputs(prepared, options, settings, model)
+    timer.timings["total"] = sum(timer.timings.values())
+    chars = sum(len(s.normalized) for s in pending if s.status == "translated")
+    if chars and timer.timings.get("translate"):
+        stats["chars"] = chars
+        stats["chars_per_second"] = round(chars / timer.timings["translate"], 1)
+    run_json = signature(settings, model, timer.timings, prepared, stats)
+    if prepared.docs:
+        from pipeline.output import write_json
+
+        write_json(run_json, options.outdir / "run.json")
+        written.append(options.outdir / "run.json")
+    return RunResult(prepared, written, run_json)
+
+
+def _write_outputs(
+    prepared: Prepared, options: RunOptions, settings: Settings, model: dict[str, Any] | None
+) -> list[Path]:
+    """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
+    from pipeline.output import write_document_outputs, write_documents, write_segments_jsonl
+
+    outdir = options.outdir
     written: list[Path] = []
     for doc in prepared.docs:
         written += write_document_outputs(doc, outdir)
     write_segments_jsonl(prepared.docs, outdir / "segments.jsonl")
-    write_json(run_json, outdir / "run.json")
-    return [*written, outdir / "segments.jsonl", outdir / "run.json"]
+    write_documents(prepared.docs, outdir / "documents.jsonl")
+    written += [outdir / "segments.jsonl", outdir / "documents.jsonl"]
+    if options.exports:
+        written += export_documents(
+            prepared.docs, outdir, options.exports, options.glossary, settings, model
+        )
+    return written
+
+
+def export_documents(
+    docs: list[Document],
+    dest: Path,
+    formats: tuple[str, ...] | list[str],
+    glossary: Any,
+    settings: Settings | dict[str, Any] | None,
+    model: dict[str, Any] | None,
+) -> list[Path]:
+    """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents."""
+    from pipeline.export import RunInfo, export_run, term_lookup_from
+
+    run = RunInfo(
+        tool_version=__version__,
+        model_name=f"{model['model']} {model['version']}" if model else "unknown",
+        created=datetime.now(UTC),
+        settings=asdict(settings) if isinstance(settings, Settings) else dict(settings or {}),
+    )
+    lookup = term_lookup_from(glossary.terms) if glossary is not None else None
+    files = export_run(docs, run, dest, list(formats), lookup)
+    return [path for paths in files.values() for path in paths]
+
+
+def corpus_texts(
+    inputs: list[str], settings: Settings
+) -> tuple[list[tuple[str, str]], list[PipelineError]]:
+    """``(doc id, normalized text)`` per readable input, for glossary statistics and mining."""
+    prepared = prepare(inputs, settings)
+    texts = [(d.id, "\n".join(b.normalized for b in d.blocks)) for d in prepared.docs]
+    return texts, prepared.failures
+
+
+def export_existing_run(
+    run_dir: Path, dest: Path, formats: list[str], glossary_files: list[Path]
+) -> list[Path]:
+    """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports."""
+    import json
+
+    from pipeline.glossary import load_glossaries
+    from pipeline.output import read_documents
+    from pipeline.settings import NormalizeSettings
+
+    documents = run_dir / "documents.jsonl"
+    if not documents.is_file():
+        raise PipelineError(
+            "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
+            file=str(run_dir),
+            stage="export",
+        )
+    run_json = run_dir / "run.json"
+    meta = json.loads(run_json.read_text(encoding="utf-8")) if run_json.is_file() else {}
+    glossary = load_glossaries(glossary_files, NormalizeSettings()) if glossary_files else None
+    return export_documents(
+        read_documents(documents), dest, formats, glossary, meta.get("settings"), meta.get("model")
+    )

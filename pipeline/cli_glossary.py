@@ -1,0 +1,213 @@
+"""``zhen glossary``: validate, list, show, add, remove, import, export, stats, extract.
+
+Typer code only: each command calls one function of :mod:`pipeline.glossary`,
+:mod:`pipeline.glossary_io` or :mod:`pipeline.glossary_mine`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pipeline.cli_common import GlossaryOpt, InputsArg, fail, glossary_paths, report
+from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipeline.glossary import Glossary
+
+glossary_app = typer.Typer(
+    help="Maintain bilingual glossaries (TSV: id, zh, en, abbr, accept, note, status).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+GlossaryFileArg = Annotated[Path, typer.Argument(help="Glossary TSV file.")]
+
+
+def _load(paths: list[Path] | None) -> Glossary:
+    """The merged glossaries named (default: ./glossaries/*.tsv), normalized like documents."""
+    from pipeline.glossary import load_glossaries
+    from pipeline.settings import NormalizeSettings
+
+    chosen = glossary_paths(paths, False)
+    if not chosen:
+        raise fail("no glossary given and no ./glossaries/*.tsv; pass --glossary FILE")
+    try:
+        return load_glossaries(chosen, NormalizeSettings())
+    except PipelineError as exc:
+        raise fail(exc) from None
+
+
+def _print_frame(frame: pl.DataFrame) -> None:
+    """A table as TSV on standard output (pipe it into a spreadsheet or `column -t`)."""
+    sys.stdout.write(frame.write_csv(separator="\t"))
+
+
+@glossary_app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Glossary TSV files.")],
+) -> None:
+    """Check glossaries: duplicate ids, conflicting forms, empty fields, bad status, whitespace."""
+    from pipeline.glossary import validate as validate_file
+    from pipeline.settings import NormalizeSettings
+
+    errors = 0
+    for path in paths:
+        issues = validate_file(path, NormalizeSettings())
+        for issue in issues:
+            typer.echo(str(issue), err=True)
+        errors += sum(issue.severity == "error" for issue in issues)
+        if not issues:
+            typer.echo(f"{path}: ok")
+    if errors:
+        raise typer.Exit(1)
+
+
+@glossary_app.command("list")
+def list_cmd(glossary: GlossaryOpt = None) -> None:
+    """Every term, as a TSV table."""
+    from pipeline.glossary_mine import terms_frame
+
+    _print_frame(terms_frame(_load(glossary)))
+
+
+@glossary_app.command()
+def show(
+    query: Annotated[str, typer.Argument(help="Term id, Chinese form or English rendering.")],
+    glossary: GlossaryOpt = None,
+) -> None:
+    """Show the terms matching an id, a source form or a rendering."""
+    from pipeline.glossary import lookup
+
+    terms = lookup(_load(glossary), query)
+    if not terms:
+        raise fail(f"no term matches {query!r}")
+    for term in terms:
+        for name, value in zip(
+            ("id", "zh", "en", "abbr", "accept", "note", "status"), term.row(), strict=False
+        ):
+            typer.echo(f"{name:>7}: {value}")
+        typer.echo("")
+
+
+@glossary_app.command()
+def add(
+    path: GlossaryFileArg,
+    term_id: Annotated[str, typer.Option("--id", help="Stable id, e.g. icbm.")],
+    zh: Annotated[str, typer.Option(help="Source forms, |-separated.")],
+    en: Annotated[str, typer.Option(help="Required English rendering.")],
+    abbr: Annotated[str, typer.Option(help="Abbreviation, e.g. ICBM.")] = "",
+    accept: Annotated[str, typer.Option(help="Other correct renderings, |-separated.")] = "",
+    note: Annotated[str, typer.Option(help="Source of the rendering, usage notes.")] = "",
+    status: Annotated[str, typer.Option(help="approved or proposed.")] = "approved",
+) -> None:
+    """Append a term (the file is rewritten atomically; other lines stay byte-for-byte)."""
+    from pipeline.glossary import make_term
+    from pipeline.glossary_io import add_term
+
+    try:
+        term = add_term(path, make_term(term_id, zh, en, abbr, accept, note, status))
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo(f"added {term.id} to {path}")
+
+
+@glossary_app.command()
+def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="Term id.")]) -> None:
+    """Remove a term by id."""
+    from pipeline.glossary_io import remove_term
+
+    try:
+        term = remove_term(path, term_id)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo(f"removed {term.id} from {path}")
+
+
+@glossary_app.command("import")
+def import_cmd(
+    source: Annotated[Path, typer.Argument(help="CSV, TSV, TBX or DeepL CSV file.")],
+    dest: Annotated[Path, typer.Argument(help="Glossary TSV to write.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, tsv, tbx or deepl (default: by name).")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Status for imported terms lacking one.")
+    ] = None,
+) -> None:
+    """Convert a glossary from another tool into zhen's TSV."""
+    from pipeline.glossary_io import import_glossary, save_glossary
+
+    try:
+        glossary = import_glossary(source, fmt, status=status)
+        save_glossary(glossary.terms, dest)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo(f"imported {len(glossary)} terms into {dest}")
+
+
+@glossary_app.command("export")
+def export_cmd(
+    dest: Annotated[Path, typer.Argument(help="File to write (.csv, .tsv, .tbx).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, tsv, tbx or deepl (default: by name).")
+    ] = None,
+    approved_only: Annotated[bool, typer.Option("--approved-only")] = False,
+    glossary: GlossaryOpt = None,
+) -> None:
+    """Export glossaries for spreadsheets, CAT tools (TBX) or DeepL."""
+    from pipeline.glossary_io import export_glossary
+
+    merged = _load(glossary)
+    try:
+        export_glossary(merged.approved() if approved_only else merged, dest, fmt)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo(f"exported {len(merged)} terms to {dest}")
+
+
+def _corpus(inputs: list[str]) -> list[tuple[str, str]]:
+    """``(doc id, normalized text)`` for every readable input; bad ones are reported."""
+    from pipeline.run import corpus_texts
+    from pipeline.settings import Settings
+
+    texts, failures = corpus_texts(inputs, Settings())
+    for exc in failures:
+        report(exc)
+    if not texts:
+        raise typer.Exit(1)
+    return texts
+
+
+@glossary_app.command()
+def stats(inputs: InputsArg, glossary: GlossaryOpt = None) -> None:
+    """How often each term occurs in a corpus (TSV: id, en, occurrences, documents, …)."""
+    from pipeline.glossary_mine import term_stats
+
+    _print_frame(term_stats(_corpus(inputs), _load(glossary)))
+
+
+@glossary_app.command()
+def extract(
+    inputs: InputsArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write candidates as a glossary TSV.")
+    ] = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="Minimum occurrences.")] = 1,
+    glossary: GlossaryOpt = None,
+) -> None:
+    """Mine candidate terms (Chinese with an English gloss, acronyms) as status=proposed rows."""
+    from pipeline.glossary_mine import extract_candidates, write_candidates
+
+    existing = _load(glossary) if glossary or Path("glossaries").is_dir() else None
+    frame = extract_candidates(_corpus(inputs), existing, min_count=min_count)
+    if out is None:
+        _print_frame(frame)
+        return
+    write_candidates(frame, out)
+    typer.echo(f"wrote {frame.height} candidates to {out}")

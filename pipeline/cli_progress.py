@@ -1,0 +1,91 @@
+"""Progress bars and the end-of-run summary for ``zhen translate`` (CLI presentation only)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.run import RunResult
+
+
+def _progress() -> Any:
+    """A rich progress display on standard error (it degrades to nothing when not a terminal)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+
+
+@contextlib.contextmanager
+def segment_bar() -> Iterator[Callable[[int], Callable[[int], None]]]:
+    """Yield ``on_start(total)`` → per-segment ``advance(n)`` callback, drawing a bar."""
+    with _progress() as progress:
+
+        def on_start(total: int) -> Callable[[int], None]:
+            task = progress.add_task("translating segments", total=total)
+            return lambda n: progress.advance(task, n)
+
+        yield on_start
+
+
+@contextlib.contextmanager
+def download_bar() -> Iterator[Callable[[int, int | None], None]]:
+    """Yield a ``(done, total)`` byte-progress callback for a model download."""
+    with _progress() as progress:
+        task: list[Any] = []
+
+        def on_download(done: int, total: int | None) -> None:
+            if not task:
+                task.append(progress.add_task("downloading model", total=total))
+            progress.update(task[0], completed=done, total=total)
+
+        yield on_download
+
+
+def summary(result: RunResult) -> str:
+    """A few lines a user reads after a run: what was done, how fast, what needs review."""
+    sig = result.signature
+    stats = sig.get("stats", {})
+    docs = len(result.prepared.docs)
+    segs = sum(len(d.segments) for d in result.prepared.docs)
+    lines = [f"{docs} document(s), {segs} segment(s)"]
+    tr = stats.get("translate", {})
+    if tr:
+        parts = [f"{k} {tr[k]}" for k in ("translated", "cached", "memory", "skipped") if tr.get(k)]
+        lines.append("segments: " + ", ".join(parts))
+        terms = tr.get("terms")
+        if isinstance(terms, dict) and terms.get("found"):
+            lines.append(
+                f"glossary terms: {terms.get('applied', 0)}/{terms['found']} applied, "
+                f"{terms.get('missed', 0)} missed"
+            )
+    if stats.get("chars_per_second"):
+        lines.append(
+            f"translated {stats['chars']:,} characters in {sig['timings']['translate']:.1f} s "
+            f"({stats['chars_per_second']:,.0f} chars/s)"
+        )
+    flags = {k: v for k, v in stats.get("qa", {}).items() if v}
+    if flags:
+        lines.append("QA flags: " + ", ".join(f"{k} {v}" for k, v in flags.items()))
+    if result.written:
+        lines.append(f"wrote {len(result.written)} file(s) to {result.written[-1].parent}")
+    if result.prepared.failures:
+        lines.append(f"{len(result.prepared.failures)} input(s) failed (see below)")
+    return "\n".join(lines)

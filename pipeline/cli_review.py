@@ -1,0 +1,106 @@
+"""``zhen review``: import reviewed edits into a translation memory, inspect the memory.
+
+Typer code only: each command calls one function of :mod:`pipeline.memory`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli_common import fail
+from pipeline.errors import PipelineError
+
+review_app = typer.Typer(
+    help="Turn a reviewer's edited TSV/CSV/XLIFF into a translation memory for later runs.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+MemoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--memory",
+        "-m",
+        help="Memory file, or a run directory holding memory.sqlite3 (default: RUN_DIR's).",
+    ),
+]
+ReadMemoryOpt = Annotated[
+    Path,
+    typer.Option("--memory", "-m", help="Memory file, or a run directory holding memory.sqlite3."),
+]
+
+
+@review_app.command("import")
+def import_cmd(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Edited segments.tsv/.csv, XLIFF files, or an xliff/ folder."),
+    ],
+    run: Annotated[
+        Path | None,
+        typer.Option(
+            "--run", help="The run the file was exported from (default: the folder holding it)."
+        ),
+    ] = None,
+    memory: MemoryOpt = None,
+) -> None:
+    """Store reviewed segments (marked final/reviewed/approved, or edited) in the memory."""
+    from pipeline.memory import import_review
+
+    try:
+        report = import_review(files, run, memory)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    for segment_id in report.conflicts:
+        typer.echo(
+            f"zhen: warning: {segment_id}: same source reviewed differently elsewhere; "
+            "the other English was kept",
+            err=True,
+        )
+    if not report.stored:
+        typer.echo(
+            "zhen: warning: no row is marked reviewed or edited; set status to final "
+            "(TSV/CSV), state to final (XLIFF 2) or approved to yes (XLIFF 1.2)",
+            err=True,
+        )
+    typer.echo(
+        f"{report.memory}: stored {report.stored} pair(s) ({report.edited} edited, "
+        f"{report.unchanged} confirmed; {report.new} new, {report.replaced} replaced) "
+        f"from {report.rows} row(s); {report.not_reviewed} not reviewed, {report.blank} blank"
+    )
+
+
+@review_app.command()
+def stats(memory: ReadMemoryOpt = Path(".")) -> None:
+    """Counts over a translation memory."""
+    from pipeline.memory import memory_stats
+
+    try:
+        result = memory_stats(memory)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    for name in ("path", "entries", "edited", "confirmed", "documents", "origins"):
+        typer.echo(f"{name}\t{getattr(result, name)}")
+    typer.echo(f"first_import\t{result.first_import or '-'}")
+    typer.echo(f"last_import\t{result.last_import or '-'}")
+
+
+@review_app.command("list")
+def list_cmd(
+    memory: ReadMemoryOpt = Path("."),
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
+) -> None:
+    """Memory entries as TSV, most recently imported first."""
+    from pipeline.memory import list_memory
+
+    try:
+        entries = list_memory(memory, limit)
+    except PipelineError as exc:
+        raise fail(exc) from None
+    typer.echo("source\ten\tmt\tsegment_id\tdoc_id\timported\torigin")
+    for e in entries:
+        cells = (e.source, e.en, e.mt, e.segment_id, e.doc_id, e.imported, e.origin)
+        typer.echo("\t".join(" ".join(c.split()) for c in cells))

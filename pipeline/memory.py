@@ -1,0 +1,389 @@
+"""A translation memory of reviewed edits, reused as exact matches by later runs.
+
+``zhen review import FILE`` reads the TSV/CSV or XLIFF export a reviewer edited
+(:mod:`pipeline.review`), checks every row against the run it came from, and stores each
+reviewed pair — normalized source → reviewed English, with segment id, document, run, origin
+file and import time — in one SQLite file (``RUN_DIR/memory.sqlite3`` unless told otherwise).
+``zhen translate --memory PATH`` then fills every segment whose source is in the memory with the
+reviewed English *before* the model runs (:func:`apply_memory`) and marks it
+``status="memory"``, which every export shows.
+
+What counts as a reviewed edit (and why):
+
+* TSV/CSV: a row whose ``status`` cell says ``final``, ``reviewed``, ``approved`` or
+  ``signed-off`` (any case) — stored even when the English is the machine's, as a confirmation —
+  or any row whose ``en`` differs from the run's English. Editing a cell is all a spreadsheet
+  reviewer can be relied on to do.
+* XLIFF 2.1: ``state="reviewed"`` or ``"final"``; ``"translated"`` only when the target differs
+  from the run's, because zhen exports every machine translation as ``translated``;
+  ``"initial"`` (or no state) never: nobody has finished that target.
+* XLIFF 1.2: ``approved="yes"`` or state ``final``/``signed-off``; ``translated`` (or no state)
+  only when changed; ``new`` and ``needs-*`` never: the file says work remains.
+* Whitespace around the English is dropped; a reviewed row with empty English is not stored.
+
+The memory is keyed by :func:`pipeline.cache.normalize_source` of the segment's normalized
+text, exactly as the translation cache is, so it matches what the model would have been given.
+When two segments with the same source were reviewed differently, an edit wins over a mere
+confirmation, and otherwise the later one in the file wins; the losers are reported.
+
+Nothing is half-written: every row of every file is checked first (unknown ids, a source that
+differs from the run's, a document that differs, one id with two Englishes), any mismatch is an
+error listing them, and only then are all pairs written in one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from pipeline.cache import normalize_source
+from pipeline.errors import PipelineError
+from pipeline.model import Segment
+from pipeline.review import ReviewedPair
+
+MEMORY_FILE = "memory.sqlite3"
+SCHEMA_VERSION = 1
+_CHUNK = 500
+"""Keys per ``IN (...)`` query: well under SQLite's bound-parameter limit."""
+_COLUMNS = ("source", "en", "mt", "segment_id", "doc_id", "run", "origin", "imported")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS memory (
+    source TEXT PRIMARY KEY,
+    en TEXT NOT NULL,
+    mt TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    run TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    imported TEXT NOT NULL
+) WITHOUT ROWID
+"""
+_STAGE = "memory"
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """One reviewed pair. ``source`` is the match key; ``mt`` is the English the run had before
+    review (so edits can be told from confirmations); ``imported`` is ISO 8601 UTC."""
+
+    source: str
+    en: str
+    mt: str
+    segment_id: str
+    doc_id: str
+    run: str
+    origin: str
+    imported: str
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    """What ``zhen review stats`` prints."""
+
+    path: Path
+    entries: int
+    edited: int
+    confirmed: int
+    documents: int
+    origins: int
+    first_import: str | None
+    last_import: str | None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one ``zhen review import`` did.
+
+    ``stored`` pairs were written (one per distinct source): ``edited`` ones the reviewer changed,
+    ``unchanged`` ones the reviewer confirmed as the machine wrote them. Of those, ``new`` were not
+    in the memory yet and ``replaced`` overwrote a different English. ``not_reviewed`` rows were
+    left alone (not marked and not edited), ``blank`` rows were marked or edited but empty, and
+    ``conflicts`` names segments whose English lost to another segment with the same source.
+    """
+
+    files: tuple[Path, ...]
+    run_dir: Path
+    memory: Path
+    rows: int
+    stored: int
+    edited: int
+    unchanged: int
+    new: int
+    replaced: int
+    not_reviewed: int
+    blank: int
+    conflicts: tuple[str, ...] = ()
+
+
+def memory_file(path: Path) -> Path:
+    """A memory file, or ``memory.sqlite3`` inside a folder (a run directory)."""
+    path = Path(path)
+    return path / MEMORY_FILE if path.is_dir() else path
+
+
+class TranslationMemory:
+    """The SQLite memory: ``normalized source → reviewed English`` plus provenance.
+
+    Open it with :func:`open_memory`; use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = db
+
+    def lookup_many(self, sources: Iterable[str]) -> dict[str, str]:
+        """Reviewed English for those normalized ``sources`` the memory holds."""
+        keys = list(dict.fromkeys(sources))
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, en FROM memory WHERE source IN ({marks})", chunk
+            )
+            found.update(rows)
+        return found
+
+    def store(self, entries: Sequence[MemoryEntry]) -> tuple[int, int]:
+        """Insert or replace ``entries`` in ONE transaction; returns ``(new, replaced)`` where
+        ``replaced`` counts sources that had a different English before."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            before = self.lookup_many(e.source for e in entries)
+            marks = ",".join("?" * len(_COLUMNS))
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO memory ({','.join(_COLUMNS)}) VALUES ({marks})",
+                [tuple(getattr(e, c) for c in _COLUMNS) for e in entries],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        new = sum(e.source not in before for e in entries)
+        replaced = sum(e.source in before and before[e.source] != e.en for e in entries)
+        return new, replaced
+
+    def entries(self, limit: int | None = None) -> list[MemoryEntry]:
+        """Entries, most recently imported first."""
+        query = f"SELECT {','.join(_COLUMNS)} FROM memory ORDER BY imported DESC, source"
+        rows = self._db.execute(query + " LIMIT ?", (limit if limit is not None else -1,))
+        return [MemoryEntry(*row) for row in rows]
+
+    def stats(self) -> MemoryStats:
+        """Counts over the whole memory."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(en != mt), 0), COUNT(DISTINCT doc_id), "
+            "COUNT(DISTINCT origin), MIN(imported), MAX(imported) FROM memory"
+        ).fetchone()
+        entries, edited, documents, origins, first, last = row
+        return MemoryStats(
+            self.path, entries, edited, entries - edited, documents, origins, first, last
+        )
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM memory").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_memory(path: Path, create: bool = False) -> TranslationMemory:
+    """Open the memory at ``path`` (a file, or a run directory holding ``memory.sqlite3``).
+
+    Without ``create`` a missing memory is an error rather than a new empty file, so a mistyped
+    ``zhen translate --memory`` cannot pass silently; the file is then opened read-only.
+    """
+    path = memory_file(path)
+    if not create and not path.is_file():
+        raise PipelineError(
+            "no translation memory here; create one with zhen review import FILE --memory PATH",
+            file=str(path),
+            stage=_STAGE,
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    else:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        _check_schema(db, path, create)
+    except BaseException:
+        db.close()
+        raise
+    return TranslationMemory(path, db)
+
+
+def _check_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Refuse files that are not zhen memories (the translation cache, any other file)."""
+    try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise PipelineError(
+            f"not a translation memory ({exc}); "
+            "pass a memory.sqlite3 written by zhen review import",
+            file=str(path),
+            stage=_STAGE,
+        ) from None
+    if "memory" not in tables and (tables or not create):
+        raise PipelineError(
+            "an SQLite file but not a zhen translation memory; pass a memory.sqlite3 "
+            "written by zhen review import",
+            file=str(path),
+            stage=_STAGE,
+        )
+    if version > SCHEMA_VERSION:
+        raise PipelineError(
+            f"memory format {version} is newer than this zhen understands; upgrade zhen",
+            file=str(path),
+            stage=_STAGE,
+        )
+    if create and not tables:
+        db.execute(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def apply_memory(segments: Iterable[Segment], memory: TranslationMemory) -> int:
+    """Fill ``en`` and set ``status="memory"`` on every segment whose normalized source (NFC,
+    whitespace collapsed) the memory holds; returns how many segments were filled."""
+    keyed = [(normalize_source(seg.normalized), seg) for seg in segments]
+    hits = memory.lookup_many(key for key, _ in keyed if key)
+    filled = 0
+    for key, seg in keyed:
+        if key in hits:
+            seg.en, seg.status = hits[key], "memory"
+            filled += 1
+    return filled
+
+
+def _by_source(pairs: Sequence[ReviewedPair]) -> tuple[dict[str, ReviewedPair], list[str]]:
+    """One pair per memory key: an edit beats a confirmation, then the later pair wins."""
+    chosen: dict[str, ReviewedPair] = {}
+    conflicts: list[str] = []
+    for pair in pairs:
+        key = normalize_source(pair.segment.normalized)
+        earlier = chosen.get(key)
+        if earlier is not None and earlier.en != pair.en:
+            if earlier.edited and not pair.edited:
+                conflicts.append(pair.segment.id)
+                continue
+            conflicts.append(earlier.segment.id)
+        chosen[key] = pair
+    return chosen, conflicts
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[TranslationMemory]:
+    """The memory opened for writing; a memory file this call created is removed on failure."""
+    existed = memory_file(path).exists()
+    try:
+        with open_memory(path, create=True) as memory:
+            yield memory
+    except BaseException:
+        if not existed:
+            with suppress(FileNotFoundError):
+                memory_file(path).unlink()
+        raise
+
+
+def import_review(
+    file: Path | Sequence[Path], run_dir: Path | None = None, memory_path: Path | None = None
+) -> ImportReport:
+    """``zhen review import``: check reviewed files against their run and store the pairs.
+
+    ``file`` may be one file, a folder of XLIFF files (``xliff/`` as exported), or several of
+    either. ``run_dir`` defaults to the nearest folder above the first file holding
+    ``documents.jsonl``; ``memory_path`` (a file or a folder) defaults to
+    ``RUN_DIR/memory.sqlite3``.
+    The memory is not opened, let alone created, until every row has matched the run.
+    """
+    from pipeline.review import find_run_dir, load_run, match_run, read_review_file, review_files
+
+    given = [file] if isinstance(file, str | Path) else list(file)
+    if not given:
+        raise PipelineError("no review file given; pass the file a reviewer edited", stage=_STAGE)
+    files = [p for g in given for p in review_files(Path(g))]
+    run = (Path(run_dir) if run_dir is not None else find_run_dir(files[0])).resolve()
+    docs = load_run(run)
+    rows_by_file = [(path, read_review_file(path)) for path in files]
+    pairs, not_reviewed, blank = match_run(rows_by_file, docs)
+    chosen, conflicts = _by_source(pairs)
+    imported = datetime.now(UTC).isoformat(timespec="seconds")
+    origins = {path: str(path.resolve()) for path in files}
+    entries = [
+        MemoryEntry(
+            source=key,
+            en=pair.en,
+            mt=pair.segment.en,
+            segment_id=pair.segment.id,
+            doc_id=pair.segment.doc_id,
+            run=str(run),
+            origin=origins[pair.origin],
+            imported=imported,
+        )
+        for key, pair in chosen.items()
+    ]
+    target = memory_file(Path(memory_path) if memory_path is not None else run)
+    new = replaced = 0
+    if entries:
+        with _writing(target) as tm:
+            new, replaced = tm.store(entries)
+    edited = sum(pair.edited for pair in chosen.values())
+    return ImportReport(
+        files=tuple(files),
+        run_dir=run,
+        memory=target,
+        rows=sum(len(rows) for _, rows in rows_by_file),
+        stored=len(entries),
+        edited=edited,
+        unchanged=len(entries) - edited,
+        new=new,
+        replaced=replaced,
+        not_reviewed=not_reviewed,
+        blank=blank,
+        conflicts=tuple(conflicts),
+    )
+
+
+def memory_stats(path: Path) -> MemoryStats:
+    """``zhen review stats``: counts over the memory at ``path`` (a file or a run directory)."""
+    with open_memory(path) as memory:
+        return memory.stats()
+
+
+def list_memory(path: Path, limit: int | None = None) -> list[MemoryEntry]:
+    """``zhen review list``: the memory's entries, most recently imported first."""
+    with open_memory(path) as memory:
+        return memory.entries(limit)
+
+
+__all__ = [
+    "MEMORY_FILE",
+    "ImportReport",
+    "MemoryEntry",
+    "MemoryStats",
+    "TranslationMemory",
+    "apply_memory",
+    "import_review",
+    "list_memory",
+    "memory_file",
+    "memory_stats",
+    "open_memory",
+]

@@ -1,0 +1,453 @@
+"""Read a reviewer's edited export back and check it against the run it came from.
+
+A review file is one of the exports ``zhen export`` writes for people: the TSV/CSV table or the
+XLIFF 2.1 / 1.2 files. This module turns any of them into :class:`ReviewRow` s (segment id, the
+source the file shows, the reviewer's English and how far the file says the row is reviewed) and
+:func:`match_run` pairs them with the run's segments. It never touches a translation memory:
+:mod:`pipeline.memory` stores what this module returns only once everything has matched.
+
+Which rows count as reviewed is decided by :func:`verdict_*`; see :mod:`pipeline.memory` for the
+rule as a whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pipeline.cache import normalize_source
+from pipeline.errors import PipelineError
+from pipeline.model import Document, Segment
+
+Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
+"""``reviewed``: the file marks the row done, store it even when the English is the MT's;
+``if-edited``: store it only when the English differs from the run's; ``not-reviewed``: ignore."""
+
+REVIEWED_STATUSES = frozenset({"final", "reviewed", "approved", "signed-off"})
+"""Values of a table's ``status`` column (any case) that mark a row as reviewed."""
+XLIFF2_REVIEWED = frozenset({"reviewed", "final"})
+XLIFF12_REVIEWED = frozenset({"final", "signed-off"})
+XLIFF12_NOT_DONE = frozenset(
+    {"new", "needs-translation", "needs-l10n", "needs-adaptation", "needs-review-translation",
+     "needs-review-l10n", "needs-review-adaptation"}
+)  # fmt: skip
+"""XLIFF 1.2 target states that say work remains, so the target is no reviewed edit."""
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+SHOWN_MISMATCHES = 5
+"""Mismatches named in an error message; the rest are counted."""
+
+_STAGE = "review"
+_HINT = "re-export the review file from this run (zhen export RUN_DIR --to tsv) or pass --run"
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One segment as a review file shows it.
+
+    ``source``/``normalized`` are the texts the file shows (``None`` when it has no such column);
+    ``doc_id`` is a table's document id, checked against the run; ``doc_path`` is an XLIFF file's
+    ``original``, used only to tell apart ids XLIFF 2 wrote through
+    :func:`pipeline.export_xml.nmtoken` (a CAT tool may well rewrite it).
+    """
+
+    where: str
+    segment_id: str
+    en: str
+    verdict: Verdict
+    source: str | None = None
+    normalized: str | None = None
+    doc_id: str | None = None
+    doc_path: str | None = None
+    nmtoken_id: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewedPair:
+    """A reviewed segment matched to the run: what the memory stores for it."""
+
+    segment: Segment
+    en: str
+    edited: bool
+    origin: Path
+
+
+def verdict_table(status: str) -> Verdict:
+    """TSV/CSV: a ``status`` of final/reviewed/approved/signed-off marks the row reviewed; any
+    other row still counts when its ``en`` differs from the run's, because editing the cell in
+    a spreadsheet is all a reviewer can be expected to do."""
+    return "reviewed" if status.strip().casefold() in REVIEWED_STATUSES else "if-edited"
+
+
+def verdict_xliff2(state: str | None) -> Verdict:
+    """XLIFF 2: ``reviewed``/``final`` are reviewed. ``translated`` counts only when the target was
+    changed, because zhen itself exports every machine translation as ``translated``. ``initial``
+    (also the spec's default when ``state`` is absent) means nobody has finished the target."""
+    state = (state or "initial").strip()
+    if state in XLIFF2_REVIEWED:
+        return "reviewed"
+    return "if-edited" if state == "translated" else "not-reviewed"
+
+
+def verdict_xliff12(state: str | None, approved: str | None) -> Verdict:
+    """XLIFF 1.2: ``approved="yes"`` or state ``final``/``signed-off`` are reviewed; ``new`` and
+    the ``needs-*`` states say work remains; ``translated`` (zhen's own export state) or no state
+    counts only when the target was changed."""
+    if (approved or "").strip() == "yes":
+        return "reviewed"
+    state = (state or "").strip()
+    if state in XLIFF12_REVIEWED:
+        return "reviewed"
+    return "not-reviewed" if state in XLIFF12_NOT_DONE else "if-edited"
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def review_files(path: Path) -> list[Path]:
+    """``path`` itself, or for a folder (``xliff/`` as exported) the XLIFF files in it."""
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in XLIFF_SUFFIXES)
+        if not found:
+            raise PipelineError(
+                "folder holds no .xlf/.xliff files; pass the TSV/CSV/XLIFF file a reviewer edited",
+                file=str(path),
+                stage=_STAGE,
+            )
+        return found
+    if not path.is_file():
+        raise PipelineError("no such file; check the path", file=str(path), stage=_STAGE)
+    return [path]
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16, which Excel's "Unicode text" writes."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise PipelineError(
+            "not UTF-8 text; save the review file as UTF-8 (Excel: CSV UTF-8) and import it again",
+            file=str(path),
+            stage=_STAGE,
+        ) from None
+
+
+def read_review_file(path: Path) -> list[ReviewRow]:
+    """Rows of one review file, whichever supported format it is (decided by content, not name).
+
+    Raises :class:`PipelineError` for an empty file, an unsupported format or a malformed one.
+    """
+    data = Path(path).read_bytes()
+    if data.startswith(b"PAR1"):
+        raise PipelineError(
+            "Parquet cannot be imported; edit and import the TSV, CSV or XLIFF export",
+            file=str(path),
+            stage=_STAGE,
+        )
+    text = _decode(data, path)
+    if not text.strip():
+        raise PipelineError(
+            "file is empty; pass the TSV/CSV/XLIFF file a reviewer edited",
+            file=str(path),
+            stage=_STAGE,
+        )
+    rows = _read_xml(data, path) if text.lstrip().startswith("<") else _read_table(text, path)
+    if not rows:
+        raise PipelineError(
+            "file holds no segments; pass the TSV/CSV/XLIFF file a reviewer edited",
+            file=str(path),
+            stage=_STAGE,
+        )
+    return rows
+
+
+def _delimiter(header: str, path: Path) -> str:
+    """The delimiter that makes the header hold ``segment_id`` and ``en`` (tab, comma or the
+    semicolon spreadsheets use where the comma is the decimal mark)."""
+    for delimiter in ("\t", ",", ";"):
+        names = {n.strip().strip('"').casefold() for n in header.split(delimiter)}
+        if {"segment_id", "en"} <= names:
+            return delimiter
+    raise PipelineError(
+        "not a zhen review table (no segment_id and en columns); "
+        "import the TSV/CSV written by zhen export --to tsv",
+        file=str(path),
+        stage=_STAGE,
+    )
+
+
+def _read_table(text: str, path: Path) -> list[ReviewRow]:
+    """Rows of a TSV/CSV table as :func:`pipeline.export.export_tsv` writes it."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n")[0], path)
+    )
+    header = [name.strip().casefold() for name in next(reader)]
+    if not {"source", "normalized"} & set(header):
+        raise PipelineError(
+            "table has no source or normalized column to check against the run; "
+            "keep the columns zhen export wrote",
+            file=str(path),
+            stage=_STAGE,
+        )
+    rows = []
+    for record in reader:
+        if not any(field.strip() for field in record):
+            continue
+        values = dict(zip(header, record, strict=False))
+        rows.append(
+            ReviewRow(
+                where=f"line {reader.line_num}",
+                segment_id=values.get("segment_id", "").strip(),
+                en=values.get("en", ""),
+                verdict=verdict_table(values.get("status", "")),
+                source=values.get("source", "") if "source" in header else None,
+                normalized=values.get("normalized", "") if "normalized" in header else None,
+                doc_id=values.get("doc_id", "").strip() or None,
+            )
+        )
+    return rows
+
+
+def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
+    """Rows of an XLIFF 2.x or 1.2 file; other XML (TMX, HTML) is refused by name. The parser
+    gets the bytes so that it honours the file's own encoding declaration."""
+    from lxml import etree
+
+    from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise PipelineError(
+            f"not well-formed XML ({exc}); import the TSV/CSV/XLIFF file as zhen exported it",
+            file=str(path),
+            stage=_STAGE,
+        ) from None
+    name = etree.QName(root)
+    if name.localname == "xliff" and name.namespace == XLIFF2_NS:
+        return _read_xliff2(root, path)
+    if name.localname == "xliff" and (name.namespace == XLIFF12_NS or root.get("version") == "1.2"):
+        return _read_xliff12(root, path)
+    what = "TMX is for translation memory tools" if name.localname == "tmx" else "unknown XML"
+    raise PipelineError(
+        f"{what} (root <{name.localname}>), not a review file; import the TSV, CSV or XLIFF export",
+        file=str(path),
+        stage=_STAGE,
+    )
+
+
+_NO_TEXT = frozenset({"ph", "sc", "ec", "sm", "em", "x", "bx", "ex", "bpt", "ept", "it"})
+"""Inline elements standing for markup, not text (XLIFF 2 and 1.2 names)."""
+
+
+def inline_text(element: Any, path: Path) -> str:
+    """The text of a ``<source>``/``<target>``: marker elements unwrapped, ``<cp hex>`` decoded,
+    placeholders for markup dropped."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        local = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if local == "cp":
+            try:
+                parts.append(chr(int(child.get("hex", ""), 16)))
+            except ValueError:
+                raise PipelineError(
+                    f"bad <cp hex={child.get('hex')!r}> on line {child.sourceline}; fix the file",
+                    file=str(path),
+                    stage=_STAGE,
+                ) from None
+        elif local and local not in _NO_TEXT:
+            parts.append(inline_text(child, path))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _read_xliff2(root: Any, path: Path) -> list[ReviewRow]:
+    from pipeline.export_xml import XLIFF2_NS
+
+    x = {"x": XLIFF2_NS}
+    rows = []
+    for file_el in root.iterfind("x:file", x):
+        for segment in file_el.iterfind(".//x:segment", x):
+            rows.append(
+                ReviewRow(
+                    where=f"line {segment.sourceline}",
+                    segment_id=segment.get("id", "").strip(),
+                    en=inline_text(segment.find("x:target", x), path),
+                    verdict=verdict_xliff2(segment.get("state")),
+                    normalized=inline_text(segment.find("x:source", x), path),
+                    doc_path=file_el.get("original"),
+                    nmtoken_id=True,
+                )
+            )
+    return rows
+
+
+def _read_xliff12(root: Any, path: Path) -> list[ReviewRow]:
+    ns = root.nsmap.get(None)
+    x = {"x": ns} if ns else {}
+    prefix = "x:" if ns else ""
+    rows = []
+    for file_el in root.iterfind(f"{prefix}file", x):
+        for unit in file_el.iterfind(f".//{prefix}trans-unit", x):
+            target = unit.find(f"{prefix}target", x)
+            rows.append(
+                ReviewRow(
+                    where=f"line {unit.sourceline}",
+                    segment_id=unit.get("id", "").strip(),
+                    en=inline_text(target, path),
+                    verdict=verdict_xliff12(
+                        target.get("state") if target is not None else "new", unit.get("approved")
+                    ),
+                    normalized=inline_text(unit.find(f"{prefix}source", x), path),
+                    doc_path=file_el.get("original"),
+                )
+            )
+    return rows
+
+
+# ---------------------------------------------------------------- matching the run
+
+
+def find_run_dir(path: Path) -> Path:
+    """The nearest folder at or above ``path`` holding ``documents.jsonl`` (a zhen run)."""
+    start = Path(path).resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        if (folder / "documents.jsonl").is_file():
+            return folder
+    raise PipelineError(
+        "cannot tell which run this review file belongs to (no documents.jsonl above it); "
+        "pass --run RUN_DIR",
+        file=str(path),
+        stage=_STAGE,
+    )
+
+
+def load_run(run_dir: Path) -> list[Document]:
+    """The documents of a finished run, for checking review files against."""
+    from pipeline.output import read_documents
+
+    documents = Path(run_dir) / "documents.jsonl"
+    if not documents.is_file():
+        raise PipelineError(
+            "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
+            file=str(run_dir),
+            stage=_STAGE,
+        )
+    try:
+        return read_documents(documents)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise PipelineError(
+            f"documents.jsonl is unreadable ({exc}); re-run zhen translate into this folder",
+            file=str(documents),
+            stage=_STAGE,
+        ) from None
+
+
+def same_text(a: str, b: str) -> bool:
+    """Texts equal as the memory keys them; characters XML cannot carry count as U+FFFD."""
+    from pipeline.export_xml import xml_safe
+
+    return normalize_source(xml_safe(a)) == normalize_source(xml_safe(b))
+
+
+def _short(text: str, width: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _RunIndex:
+    """The run's segments by id, and by id as XLIFF 2 wrote it (NMTOKEN)."""
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        from pipeline.export_xml import nmtoken
+
+        self.by_id: dict[str, Segment] = {}
+        self.by_token: dict[str, list[tuple[Segment, str]]] = {}
+        for doc in docs:
+            for seg in doc.segments:
+                self.by_id[seg.id] = seg
+                self.by_token.setdefault(nmtoken(seg.id), []).append((seg, doc.path))
+
+    def find(self, row: ReviewRow) -> Segment | None:
+        if not row.nmtoken_id:
+            return self.by_id.get(row.segment_id)
+        found = self.by_token.get(row.segment_id, [])
+        if len(found) > 1:
+            found = [(seg, p) for seg, p in found if p == row.doc_path]
+        return found[0][0] if len(found) == 1 else None
+
+
+def _mismatch(row: ReviewRow, seg: Segment | None) -> str | None:
+    """Why ``row`` does not belong to the run (``None`` when it does)."""
+    label = f"{row.segment_id or '(no id)'} ({row.where})"
+    if seg is None:
+        return f"{label}: unknown segment id"
+    if row.doc_id is not None and row.doc_id != seg.doc_id:
+        return f"{label}: document {row.doc_id!r} but the run has {seg.doc_id!r}"
+    for shown, actual in ((row.source, seg.source), (row.normalized, seg.normalized)):
+        if shown is not None and not same_text(shown, actual):
+            return f"{label}: source {_short(shown)!r} but the run has {_short(actual)!r}"
+    return None
+
+
+def match_run(
+    rows_by_file: Sequence[tuple[Path, Sequence[ReviewRow]]], docs: Sequence[Document]
+) -> tuple[list[ReviewedPair], int, int]:
+    """Pair every row with its run segment and pick the reviewed ones.
+
+    Returns ``(pairs, not_reviewed, blank)``: rows the file does not mark as reviewed, and rows
+    marked reviewed (or edited) whose English is empty. Every row is checked first; any row that
+    does not belong to the run raises one :class:`PipelineError` naming the first
+    :data:`SHOWN_MISMATCHES` problems and counting the rest.
+    """
+    index = _RunIndex(docs)
+    problems: list[str] = []
+    seen: dict[str, tuple[str, str]] = {}
+    pairs: list[ReviewedPair] = []
+    not_reviewed = blank = 0
+    for path, rows in rows_by_file:
+        for row in rows:
+            seg = index.find(row)
+            english = row.en.strip()
+            problem = _mismatch(row, seg)
+            if problem is None and seg is not None and seg.id in seen:
+                if seen[seg.id][0] == english:
+                    continue
+                problem = f"{seg.id} ({row.where}): English differs from {seen[seg.id][1]}"
+            if problem is not None or seg is None:
+                problems.append(problem or "")
+                continue
+            seen[seg.id] = (english, row.where)
+            edited = english != seg.en.strip()
+            if row.verdict == "not-reviewed" or (row.verdict == "if-edited" and not edited):
+                not_reviewed += 1
+            elif not english:
+                blank += 1
+            else:
+                pairs.append(ReviewedPair(seg, english, edited, path))
+    if problems:
+        shown = "; ".join(problems[:SHOWN_MISMATCHES])
+        more = (
+            f" and {len(problems) - SHOWN_MISMATCHES} more"
+            if len(problems) > SHOWN_MISMATCHES
+            else ""
+        )
+        where = ", ".join(str(p) for p, _ in rows_by_file)
+        raise PipelineError(
+            f"{len(problems)} segment(s) do not match the run: {shown}{more}; {_HINT}",
+            file=where,
+            stage=_STAGE,
+        )
+    return pairs, not_reviewed, blank

@@ -1,0 +1,437 @@
+"""Reviewed edits → translation memory → exact matches reused by later runs, all or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff2, edit_xliff12, make_run
+from typer.testing import CliRunner
+
+from pipeline.cache import TranslationCache
+from pipeline.errors import PipelineError
+from pipeline.export import export_run
+from pipeline.memory import (
+    MEMORY_FILE,
+    MemoryEntry,
+    TranslationMemory,
+    apply_memory,
+    import_review,
+    list_memory,
+    memory_stats,
+    open_memory,
+)
+from pipeline.model import Segment
+
+EDITED = "The EU issued a statement."
+# Per format: an edit the file marks as done the way that format can, a confirmation of the
+# machine's English, and a row marked done with its English deleted.
+EDIT_STATES = {
+    "tsv": (None, "final", "Final"),
+    "csv": (None, "reviewed", "approved"),
+    "xliff": ("translated", "final", "reviewed"),
+    "xliff12": ("translated", "final", "signed-off"),
+}
+EDITS = {
+    fmt: {f"{NEWS}:0:0": (EDITED, edit), "plain:0:0": (None, confirm), "plain:0:2": ("", blank)}
+    for fmt, (edit, confirm, blank) in EDIT_STATES.items()
+}
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return tmp_path / "run"
+
+
+@pytest.fixture
+def run(run_dir: Path) -> dict[str, list[Path]]:
+    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
+    return make_run(run_dir)
+
+
+def _memory(path: Path) -> dict[str, tuple[str, str, str, str]]:
+    """source → (en, mt, segment id, doc id), read with plain sqlite3."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT source, en, mt, segment_id, doc_id FROM memory").fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+# ---------------------------------------------------------------- importing
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "xliff", "xliff12"])
+def test_import_stores_reviewed_pairs_from_every_format(
+    run: dict[str, list[Path]], run_dir: Path, fmt: str
+) -> None:
+    files = edit_export(run, fmt, EDITS[fmt])
+    report = import_review(files, run_dir=None, memory_path=None)
+    assert report.memory == run_dir.resolve() / MEMORY_FILE
+    assert report.run_dir == run_dir.resolve()
+    assert (report.rows, report.stored, report.edited, report.unchanged) == (8, 2, 1, 1)
+    assert (report.new, report.replaced, report.not_reviewed, report.blank) == (2, 0, 5, 1)
+    assert _memory(report.memory) == {
+        "欧盟发表声明": (EDITED, "EU issues statement", f"{NEWS}:0:0", NEWS),
+        "一句话。": ("One sentence.", "One sentence.", "plain:0:0", "plain"),
+    }
+    origins = {e.segment_id: e.origin for e in list_memory(report.memory)}
+    assert set(origins.values()) <= {str(p.resolve()) for p in files}
+
+
+def test_xliff_folder_and_explicit_memory_path(
+    run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
+) -> None:
+    edit_export(run, "xliff", EDITS["xliff"])
+    chosen = tmp_path / "shared" / "tm.sqlite3"
+    report = import_review(run_dir / "xliff", run_dir=run_dir, memory_path=chosen)
+    assert report.memory == chosen and report.stored == 2
+    assert not (run_dir / MEMORY_FILE).exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "state"),
+    [("xliff", "initial"), ("xliff12", "needs-review-translation"), ("xliff12", "new")],
+)
+def test_edits_the_file_says_are_unfinished_are_not_stored(
+    run: dict[str, list[Path]], run_dir: Path, fmt: str, state: str
+) -> None:
+    files = edit_export(run, fmt, {"plain:0:0": ("Typed but unfinished.", state)})
+    report = import_review(files)
+    assert (report.stored, report.not_reviewed) == (0, 8)
+    assert not (run_dir / MEMORY_FILE).exists()
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff12"])
+def test_files_edited_by_translate_toolkit_import(
+    run: dict[str, list[Path]], run_dir: Path, fmt: str
+) -> None:
+    """translate-toolkit (the library behind Pootle and Weblate) stands in for a CAT tool: it
+    approves one unit as is and retypes another."""
+    from translate.storage import xliff, xliff2
+
+    path = run_dir / fmt / "plain.xlf"
+    opener = xliff2.Xliff2File if fmt == "xliff" else xliff.xlifffile
+    store = opener.parsefile(str(path))
+    store.units[0].markapproved(True)
+    store.units[2].target = "Control characters."
+    store.save()
+    report = import_review(path)
+    assert (report.stored, report.edited, report.unchanged) == (2, 1, 1)
+    assert _memory(run_dir / MEMORY_FILE)["控制\x07字符。"][0] == "Control characters."
+
+
+def test_xliff12_approved_counts_as_reviewed(run: dict[str, list[Path]], run_dir: Path) -> None:
+    path = next(p for p in run["xliff12"] if p.name == "plain.xlf")
+    edit_xliff12(path, {}, approved={"plain:0:0", "plain:1:0"})
+    report = import_review(path)
+    assert (report.stored, report.unchanged) == (2, 2)
+    assert set(_memory(run_dir / MEMORY_FILE)) == {"一句话。", "2024"}
+
+
+def test_same_source_reviewed_twice_keeps_the_edit_and_reports_the_loser(
+    run: dict[str, list[Path]], run_dir: Path
+) -> None:
+    """重复的句子。 occurs in both documents; an edit beats a confirmation, then the last wins."""
+    files = edit_export(
+        run, "tsv", {f"{NEWS}:1:2": ("Repeated, edited.", None), "plain:0:1": (None, "final")}
+    )
+    report = import_review(files)
+    assert report.conflicts == ("plain:0:1",)
+    assert _memory(report.memory)["重复的句子。"][0] == "Repeated, edited."
+    edit_export(run, "tsv", {"plain:0:1": ("Repeated, edited again.", None)})
+    report = import_review(files)
+    assert report.conflicts == (f"{NEWS}:1:2",)
+    assert _memory(report.memory)["重复的句子。"][:3] == (
+        "Repeated, edited again.",
+        "A repeated sentence.",
+        "plain:0:1",
+    )
+
+
+def test_reimport_counts_new_and_replaced(run: dict[str, list[Path]]) -> None:
+    files = edit_export(run, "tsv", EDITS["tsv"])
+    first = import_review(files)
+    again = import_review(files)
+    assert (again.stored, again.new, again.replaced) == (2, 0, 0)
+    edit_export(run, "tsv", {f"{NEWS}:0:0": ("EU statement, take two.", None)})
+    third = import_review(files)
+    assert (third.stored, third.new, third.replaced) == (2, 0, 1)
+    assert len(_memory(first.memory)) == 2
+
+
+def _replace_in(paths: list[Path], old: str, new: str) -> None:
+    for path in paths:
+        path.write_bytes(path.read_bytes().replace(old.encode(), new.encode()))
+
+
+MISMATCHES = [
+    ("unknown id", lambda files: _replace_in(files, "plain:1:0", "plain:7:0"), "plain:7:0"),
+    (
+        "changed source",
+        lambda files: _replace_in(files, "一句话。", "两句话。"),
+        "source '两句话。'",
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "xliff", "xliff12"])
+@pytest.mark.parametrize(("case", "spoil", "message"), MISMATCHES, ids=[m[0] for m in MISMATCHES])
+@pytest.mark.parametrize("existing", [False, True], ids=["new-memory", "existing-memory"])
+def test_mismatching_file_is_an_error_and_memory_is_untouched(
+    run: dict[str, list[Path]],
+    run_dir: Path,
+    fmt: str,
+    case: str,
+    spoil: object,
+    message: str,
+    existing: bool,
+) -> None:
+    memory = run_dir / MEMORY_FILE
+    if existing:
+        edit_export(run, fmt, {"plain:1:0": ("Year 2024", "final")})
+        import_review(run[fmt])
+    before = list_memory(memory) if existing else None
+    files = edit_export(run, fmt, EDITS[fmt])
+    spoil(files)  # type: ignore[operator]
+    with pytest.raises(PipelineError, match="do not match the run") as err:
+        import_review(files)
+    assert message in err.value.message
+    if existing:
+        assert list_memory(memory) == before
+    else:
+        assert not memory.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("segments.tsv", b"", "file is empty"),
+        ("bilingual.tmx", (Path(__file__).parent / "data/review/wrong.tmx").read_bytes(), "TMX"),
+        ("segments.parquet", None, "Parquet"),
+        ("review.html", None, "not well-formed"),
+    ],
+)
+def test_wrong_or_empty_files_are_errors_and_write_nothing(
+    run_dir: Path, name: str, data: bytes | None, message: str
+) -> None:
+    docs = build_docs()
+    from pipeline.output import write_documents
+
+    write_documents(docs, run_dir / "documents.jsonl")
+    if data is None:
+        export_run(docs, RUN, run_dir, ["parquet" if name.endswith("parquet") else "html"])
+    else:
+        (run_dir / name).write_bytes(data)
+    with pytest.raises(PipelineError, match=message):
+        import_review(run_dir / name)
+    assert not (run_dir / MEMORY_FILE).exists()
+
+
+def test_failure_while_writing_removes_a_memory_it_created(
+    run: dict[str, list[Path]], run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: TranslationMemory, entries: object) -> tuple[int, int]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(TranslationMemory, "store", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    assert not (run_dir / MEMORY_FILE).exists()
+
+
+def test_store_is_one_transaction(tmp_path: Path) -> None:
+    """A row that violates the schema rolls back the rows before it."""
+    path = tmp_path / MEMORY_FILE
+    good = MemoryEntry("一句话。", "One.", "One.", "d:0:0", "d", "run", "f", "2024")
+    with open_memory(path, create=True) as tm:
+        tm.store([good])
+        bad = MemoryEntry("两句话。", None, "x", "d:0:1", "d", "run", "f", "2024")  # type: ignore[arg-type]
+        changed = MemoryEntry("一句话。", "Changed.", "One.", "d:0:0", "d", "run", "f", "2025")
+        with pytest.raises(sqlite3.IntegrityError):
+            tm.store([changed, bad])
+        assert tm.lookup_many(["一句话。", "两句话。"]) == {"一句话。": "One."}
+
+
+# ---------------------------------------------------------------- opening
+
+
+def test_open_memory_refuses_what_is_not_a_memory(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="no translation memory here"):
+        open_memory(tmp_path / "missing.sqlite3")
+    text = tmp_path / "documents.jsonl"
+    text.write_text("{}\n" * 100, encoding="utf-8")
+    with pytest.raises(PipelineError, match="not a translation memory"):
+        open_memory(text)
+    with TranslationCache.in_dir(tmp_path):
+        pass
+    with pytest.raises(PipelineError, match="not a zhen translation memory"):
+        open_memory(tmp_path / "translations.sqlite3", create=True)
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    with pytest.raises(PipelineError, match="not a zhen translation memory"):
+        open_memory(empty)
+    newer = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(PipelineError, match="newer than this zhen"):
+        open_memory(newer, create=True)
+
+
+def test_open_memory_takes_a_run_directory_and_reads_read_only(tmp_path: Path) -> None:
+    with open_memory(tmp_path, create=True) as tm:
+        assert tm.path == tmp_path / MEMORY_FILE and len(tm) == 0
+    with open_memory(tmp_path) as tm, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        tm.store([MemoryEntry("a", "b", "c", "d", "e", "f", "g", "h")])
+
+
+# ---------------------------------------------------------------- reusing
+
+
+def _seg(normalized: str, en: str = "", status: str = "pending") -> Segment:
+    return Segment("d:0:0", "d", 0, 0, 0, len(normalized), normalized, normalized, en, status)
+
+
+def test_apply_memory_fills_exact_matches_only(tmp_path: Path) -> None:
+    entry = MemoryEntry("Café 一句话。", "Café, one sentence.", "mt", "x:0:0", "x", "r", "o", "t")
+    with open_memory(tmp_path, create=True) as tm:
+        tm.store([entry])
+    segments = [
+        _seg("Cafe\u0301\n 一句话。"),  # NFD and a line break: the same sentence
+        _seg("Café 一句话"),  # no full stop: not an exact match
+        _seg(""),
+        _seg("Café  一句话。", "old", "translated"),
+    ]
+    with open_memory(tmp_path) as tm:
+        assert apply_memory(segments, tm) == 2
+    assert [(s.en, s.status) for s in segments] == [
+        ("Café, one sentence.", "memory"),
+        ("", "pending"),
+        ("", "pending"),
+        ("Café, one sentence.", "memory"),
+    ]
+
+
+def test_memory_hits_show_in_every_export(run: dict[str, list[Path]], tmp_path: Path) -> None:
+    import polars as pl
+
+    import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    docs = build_docs()
+    for seg in (s for d in docs for s in d.segments):
+        seg.en, seg.status = "", "pending"
+    with open_memory(tmp_path / "run") as tm:
+        assert apply_memory([s for d in docs for s in d.segments], tm) == 2
+    out = tmp_path / "again"
+    files = export_run(docs, RUN, out, ["tsv", "tmx", "xliff", "xliff12", "html"])
+    table = pl.read_csv(files["tsv"][0], separator="\t", infer_schema=False)
+    hits = table.filter(pl.col("status") == "memory")
+    assert sorted(hits["en"].to_list()) == ["One sentence.", EDITED]
+    assert '<prop type="x-status">memory</prop>' in files["tmx"][0].read_text(encoding="utf-8")
+    assert 'subState="zhen:memory"' in files["xliff"][0].read_text(encoding="utf-8")
+    assert 'state-qualifier="leveraged-tm"' in (out / "xliff12" / "plain.xlf").read_text("utf-8")
+    assert '<span class="badge n">memory</span>' in files["html"][0].read_text(encoding="utf-8")
+
+
+def test_exported_memory_hits_reimport_as_not_reviewed(
+    run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
+) -> None:
+    """A later run's export of memory hits adds nothing unless the reviewer touches them."""
+    import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    docs = build_docs()
+    with open_memory(run_dir) as tm:
+        apply_memory([s for d in docs for s in d.segments], tm)
+    later = tmp_path / "later"
+    from pipeline.output import write_documents
+
+    write_documents(docs, later / "documents.jsonl")
+    files = export_run(docs, RUN, later, ["xliff12"])["xliff12"]
+    report = import_review(files, memory_path=run_dir)
+    assert (report.stored, report.not_reviewed) == (0, 8)
+
+
+def test_translate_run_reuses_memory_before_the_model(
+    tiny_package: object, model_dirs: object, tmp_path: Path
+) -> None:
+    """The orchestrator's memory step on the tiny real model: hits are never re-translated."""
+    from pipeline.run import RunOptions, translate_run
+    from pipeline.settings import Settings, TranslateSettings
+
+    source = tmp_path / "in.txt"
+    source.write_text("中国周日试射了一枚导弹。\n\n美国总统在白宫发表讲话。\n", encoding="utf-8")
+    hit = MemoryEntry(
+        "中国周日试射了一枚导弹。", "China test-fired a missile on Sunday.", "mt", "x", "x", "r",
+        "o", "t",
+    )  # fmt: skip
+    with open_memory(tmp_path / "tm.sqlite3", create=True) as tm:
+        tm.store([hit])
+    settings = Settings(
+        translate=TranslateSettings(model=tiny_package.path, cache_dir=None, threads=1)  # type: ignore[attr-defined]
+    )
+    options = RunOptions(
+        outdir=tmp_path / "out", dirs=model_dirs, exports=("tsv",), memory=tmp_path / "tm.sqlite3"
+    )
+    result = translate_run([str(source)], settings, options)
+    segments = result.prepared.docs[0].segments
+    assert (segments[0].status, segments[0].en) == (
+        "memory",
+        "China test-fired a missile on Sunday.",
+    )
+    assert segments[1].status == "translated"
+    assert result.signature["stats"]["translate"]["memory"] == 1
+    assert "\tmemory\t" in (tmp_path / "out" / "segments.tsv").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- stats, list, CLI
+
+
+def test_stats_and_list(run: dict[str, list[Path]], run_dir: Path) -> None:
+    import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    stats = memory_stats(run_dir)
+    assert (stats.entries, stats.edited, stats.confirmed, stats.documents, stats.origins) == (
+        2, 1, 1, 2, 1,
+    )  # fmt: skip
+    assert stats.first_import is not None and stats.first_import == stats.last_import
+    assert len(list_memory(run_dir, limit=1)) == 1
+
+
+@pytest.fixture
+def cli() -> object:
+    try:
+        from pipeline.cli import app
+    except ImportError:
+        from pipeline.cli_review import review_app as app
+
+        pytest.skip("pipeline.cli does not import yet; review_app is tested on its own")
+    return app
+
+
+def test_cli_import_stats_list(cli: object, run: dict[str, list[Path]], run_dir: Path) -> None:
+    runner = CliRunner()
+    tsv = edit_export(run, "tsv", EDITS["tsv"])[0]
+    result = runner.invoke(cli, ["review", "import", str(tsv)])  # type: ignore[arg-type]
+    assert result.exit_code == 0, result.output
+    assert "stored 2 pair(s) (1 edited, 1 confirmed; 2 new, 0 replaced)" in result.stdout
+    assert "from 8 row(s); 5 not reviewed, 1 blank" in result.stdout
+    again = runner.invoke(cli, ["review", "import", str(run["csv"][0])])  # type: ignore[arg-type]
+    assert again.exit_code == 0 and "no row is marked reviewed or edited" in again.stderr
+    result = runner.invoke(cli, ["review", "stats", "--memory", str(run_dir)])  # type: ignore[arg-type]
+    assert result.exit_code == 0
+    assert "entries\t2\n" in result.stdout and "edited\t1\n" in result.stdout
+    result = runner.invoke(cli, ["review", "list", "-m", str(run_dir / MEMORY_FILE)])  # type: ignore[arg-type]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("source\ten\tmt\t")
+    assert sorted(line.split("\t")[1] for line in lines[1:]) == ["One sentence.", EDITED]
+
+
+def test_cli_errors_exit_1_with_one_line(
+    cli: object, run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    files = edit_export(run, "xliff", EDITS["xliff"])
+    edit_xliff2(files[0], {f"{NEWS}:0:0": ("x", "final")})
+    _replace_in(files, "欧盟发表声明", "欧盟发表了声明")
+    result = runner.invoke(cli, ["review", "import", str(run_dir / "xliff"), "--run", str(run_dir)])  # type: ignore[arg-type]
+    assert result.exit_code == 1
+    assert result.stderr.startswith("zhen: error: ") and "do not match the run" in result.stderr
+    assert not (run_dir / MEMORY_FILE).exists()
+    result = runner.invoke(cli, ["review", "stats", "--memory", str(tmp_path / "none.sqlite3")])  # type: ignore[arg-type]
+    assert result.exit_code == 1 and "no translation memory here" in result.stderr
