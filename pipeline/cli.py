@@ -32,7 +32,7 @@ from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.cli_review import review_app
 from pipeline.errors import PipelineError
-from pipeline.settings import Settings, TranslateSettings
+from pipeline.settings import SegmentSettings, Settings, TranslateSettings
 
 if TYPE_CHECKING:
     from pipeline.glossary import Glossary
@@ -50,6 +50,7 @@ app.add_typer(glossary_app, name="glossary")
 app.add_typer(review_app, name="review")
 
 DEFAULTS = TranslateSettings()
+SEGMENT_DEFAULTS = SegmentSettings()
 
 
 def _version(value: bool) -> None:
@@ -72,7 +73,7 @@ def root(
 
 def prep_settings(encoding: str | None, script: str, max_chars: int) -> Settings:
     """Settings for ingest → normalize → segment from the shared options."""
-    from pipeline.settings import IngestSettings, NormalizeSettings, SegmentSettings
+    from pipeline.settings import IngestSettings, NormalizeSettings
 
     if script not in SCRIPTS:
         raise typer.BadParameter(f"--script must be one of {', '.join(SCRIPTS)}")
@@ -89,7 +90,7 @@ def segment(
     fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl or tsv.")] = "jsonl",
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
-    max_chars: MaxCharsOpt = 160,
+    max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Print the sentence segments that would be translated (ingest → normalize → segment)."""
     from pipeline.run import prepare
@@ -156,7 +157,7 @@ def translate(
     ] = None,
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
-    max_chars: MaxCharsOpt = 160,
+    max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
     from pipeline.cli_progress import download_bar, segment_bar, summary
