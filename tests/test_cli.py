@@ -1,0 +1,179 @@
+"""The ``zhen`` command as a user runs it: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+SAMPLES = REPO / "corpora" / "samples"
+runner = CliRunner()
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("segment", "translate", "export", "models", "glossary", "review"):
+        assert command in result.output
+
+
+def test_python_m_pipeline_runs_the_cli() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("zhen ")
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; sys.argv=['zhen','--help']\n"
+        "from pipeline.cli import main\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "heavy={'ctranslate2','sentencepiece','polars','opencc','lxml','selectolax','rich'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "tsv"])
+def test_segment_prints_segments(fmt: str) -> None:
+    result = runner.invoke(app, ["segment", str(SAMPLES / "new-start-brief.txt"), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    if fmt == "jsonl":
+        first = json.loads(lines[0])
+        assert {"id", "source", "normalized"} <= first.keys()
+        assert first["id"] == "new-start-brief:0:0"
+    else:
+        assert lines[0].split("\t")[:3] == ["id", "doc", "kind"]
+
+
+def test_segment_reads_stdin() -> None:
+    result = runner.invoke(
+        app, ["segment", "-"], input="美国国务院发表声明。中国回应了。\n".encode()
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["normalized"] for r in records] == ["美国国务院发表声明。", "中国回应了。"]
+    assert records[0]["id"].startswith("stdin:")
+
+
+def test_segment_converts_traditional_and_keeps_original() -> None:
+    result = runner.invoke(app, ["segment", str(SAMPLES / "taiwan-missile-defense-zh-tw.txt")])
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    changed = [r for r in records if r["source"] != r["normalized"]]
+    assert changed
+    assert any("软件" in r["normalized"] or "网络" in r["normalized"] for r in records)
+
+
+def test_bad_input_is_one_line_and_others_still_processed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["segment", str(empty), str(SAMPLES / "new-start-brief.txt")])
+    assert result.exit_code == 1
+    errors = [x for x in result.stderr.splitlines() if x.startswith("zhen: error:")]
+    assert len(errors) == 1 and str(empty) in errors[0]
+    assert "new-start-brief:0:0" in result.stdout
+
+
+def test_translate_with_tiny_model(tiny_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES / "new-start-brief.txt"), "-o", str(out),
+         "--model", str(tiny_archive), "--cache-dir", str(tmp_path / "cache"),
+         "--beam", "1", "--export", "tsv,html"],
+        env={"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 document(s)" in result.stderr
+    for name in ("new-start-brief.en.md", "new-start-brief.bilingual.md", "segments.jsonl",
+                 "run.json", "segments.tsv", "review.html"):  # fmt: skip
+        assert (out / name).is_file(), name
+
+
+def test_translate_offline_without_model_says_how_to_install(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES / "new-start-brief.txt"), "-o", str(tmp_path / "o")],
+        env={
+            "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+            "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+            "ARGOS_PACKAGES_DIR": str(tmp_path / "argos"),
+            "ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/",
+            "ZHEN_MODEL": "",
+        },
+    )
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "zhen models install" in line and ".argosmodel" in line
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["segment", "x.txt", "--script", "klingon"], "--script"),
+        (["segment", "x.txt", "--format", "xml"], "--format"),
+    ],
+)
+def test_bad_options_are_usage_errors(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_glossary_validate_reports_line_numbers(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "id\tzh\ten\tabbr\taccept\tnote\tstatus\n"
+        "icbm\t洲际弹道导弹\tintercontinental ballistic missile\tICBM\t\t\tapproved\n"
+        "icbm\t潜射弹道导弹\tsubmarine-launched ballistic missile\tSLBM\t\t\tmaybe\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["glossary", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:3" in result.stderr
+    ok = runner.invoke(app, ["glossary", "validate", str(REPO / "glossaries" / "arms-control.tsv")])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_glossary_add_show_remove(tmp_path: Path) -> None:
+    path = tmp_path / "names.tsv"
+    path.write_text("id\tzh\ten\tabbr\taccept\tnote\tstatus\n", encoding="utf-8")
+    added = runner.invoke(
+        app, ["glossary", "add", str(path), "--id", "hao-ren", "--zh", "郝仁", "--en", "Hao Ren"]
+    )
+    assert added.exit_code == 0, added.output
+    shown = runner.invoke(app, ["glossary", "show", "郝仁", "--glossary", str(path)])
+    assert "Hao Ren" in shown.stdout
+    removed = runner.invoke(app, ["glossary", "remove", str(path), "hao-ren"])
+    assert removed.exit_code == 0
+    assert "hao-ren" not in path.read_text(encoding="utf-8")
+
+
+def test_glossary_extract_finds_glossed_terms() -> None:
+    result = runner.invoke(
+        app, ["glossary", "extract", str(SAMPLES), "--glossary", str(REPO / "tests" / "data"
+              / "glossary" / "names.tsv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "proposed" in result.stdout
+
+
+def test_models_list_with_nothing_installed(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["models", "list"],
+        env={"XDG_DATA_HOME": str(tmp_path), "ARGOS_PACKAGES_DIR": str(tmp_path / "argos")},
+    )
+    assert result.exit_code == 0
+    assert "zhen models install" in result.stderr
