@@ -147,6 +147,10 @@ def translate(
     term_style: Annotated[
         str, typer.Option("--term-style", help="first, full or abbr: how glossary terms read.")
     ] = "first",
+    no_enforce: Annotated[
+        bool,
+        typer.Option("--no-enforce", help="Translate plainly; only check and report terms."),
+    ] = False,
     export: Annotated[
         str | None,
         typer.Option("--export", help="Also write: tmx,xliff,xliff12,tsv,csv,parquet,html."),
@@ -187,7 +191,7 @@ def translate(
             outdir=out,
             dirs=dirs,
             glossary=load_glossary(glossary_paths(glossary, no_glossary), settings),
-            enforce=EnforceSettings(term_style=term_style),  # type: ignore[arg-type]
+            enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),  # type: ignore[arg-type]
             exports=tuple(split_formats(export)),
             use_cache=not no_cache,
             memory=memory,

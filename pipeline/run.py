@@ -187,10 +187,15 @@ def _translate_step(
 ) -> dict[str, Any]:
     """Step 6: translate, enforcing the glossary when one is loaded."""
     if options.glossary is not None and len(options.glossary):
-        from pipeline.enforce import enforce_and_translate
+        from pipeline.enforce import EnforceSettings, enforce_and_translate
 
         return enforce_and_translate(
-            segments, engine, options.glossary, options.enforce, cache=cache, progress=progress
+            segments,
+            engine,
+            options.glossary,
+            options.enforce or EnforceSettings(),
+            cache=cache,
+            progress=progress,
         )
     from pipeline.translate import translate_segments
 
@@ -281,6 +286,12 @@ def translate_run(
         stats["chars"] = chars
         stats["chars_per_second"] = round(chars / timer.timings["translate"], 1)
     run_json = signature(settings, model, timer.timings, prepared, stats)
+    if options.glossary is not None:
+        run_json["glossary"] = {
+            "terms": len(options.glossary),
+            "approved": len(options.glossary.approved()),
+            "enforce": asdict(options.enforce) if options.enforce is not None else None,
+        }
     if prepared.docs:
         from pipeline.output import write_json
 

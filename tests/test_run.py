@@ -175,7 +175,12 @@ def test_real_run_outputs_english(real_run: tuple[Path, object]) -> None:
     body = english.split("---")[0]
     assert not CJK.search(body)
     assert "intercontinental ballistic missile (ICBM)" in english
-    assert "SLBM" in english
+    assert "submarine-launched ballistic missile (SLBM)" in english
+    assert english.count("ICBM") >= 3  # later mentions use the abbreviation
+    run = json.loads((out / "run.json").read_text())
+    terms = run["stats"]["translate"]["terms"]
+    assert terms["found"] > 0 and terms["missed"] == 0
+    assert run["glossary"]["enforce"]["term_style"] == "first"
 
 
 @pytest.mark.model
