@@ -16,7 +16,8 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
+
+from pipeline.sqlite_store import SQLiteStore
 
 CACHE_FILE = "translations.sqlite3"
 _CHUNK = 500
@@ -43,7 +44,7 @@ def cache_key(namespace: str, source: str) -> str:
     return hashlib.sha256(f"{namespace}\0{source}".encode()).hexdigest()
 
 
-class TranslationCache:
+class TranslationCache(SQLiteStore):
     """A SQLite-backed map ``(namespace, normalized source) → English``.
 
     Use as a context manager, or call :meth:`close`.
@@ -88,18 +89,3 @@ class TranslationCache:
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._db.close()
-
-    def __enter__(self) -> TranslationCache:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

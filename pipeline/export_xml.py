@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -242,20 +242,26 @@ def build_xliff2(doc: Document, run: RunInfo, term_lookup: TermLookup | None = N
     return _tostring(root)
 
 
+def _per_document(
+    docs: Sequence[Document], dest: Path, build: Callable[[Document], bytes]
+) -> list[Path]:
+    """Write ``build(doc)`` to ``<dest>/<doc id>.xlf`` for every document with segments."""
+    used: set[str] = set()
+    written = []
+    for doc in docs:
+        if doc.segments:
+            path = Path(dest) / f"{unique_stem(doc.id, used)}.xlf"
+            atomic_write_bytes(path, build(doc))
+            written.append(path)
+    return written
+
+
 def export_xliff(
     docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
     """One XLIFF 2.1 file per document (``<dest>/<doc id>.xlf``); documents without segments are
     skipped because XLIFF 2 requires at least one unit per file."""
-    used: set[str] = set()
-    written = []
-    for doc in docs:
-        if not doc.segments:
-            continue
-        path = Path(dest) / f"{unique_stem(doc.id, used)}.xlf"
-        atomic_write_bytes(path, build_xliff2(doc, run, term_lookup))
-        written.append(path)
-    return written
+    return _per_document(docs, dest, lambda doc: build_xliff2(doc, run, term_lookup))
 
 
 # ---------------------------------------------------------------- XLIFF 1.2
@@ -329,15 +335,7 @@ def export_xliff12(
     docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
     """One XLIFF 1.2 file per document (``<dest>/<doc id>.xlf``), skipping empty documents."""
-    used: set[str] = set()
-    written = []
-    for doc in docs:
-        if not doc.segments:
-            continue
-        path = Path(dest) / f"{unique_stem(doc.id, used)}.xlf"
-        atomic_write_bytes(path, build_xliff12(doc, run))
-        written.append(path)
-    return written
+    return _per_document(docs, dest, lambda doc: build_xliff12(doc, run))
 
 
 __all__ = [

@@ -39,12 +39,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 
 from pipeline.cache import normalize_source
 from pipeline.errors import PipelineError
 from pipeline.model import Segment
 from pipeline.review import ReviewedPair
+from pipeline.sqlite_store import SQLiteStore
 
 MEMORY_FILE = "memory.sqlite3"
 SCHEMA_VERSION = 1
@@ -126,7 +126,7 @@ def memory_file(path: Path) -> Path:
     return path / MEMORY_FILE if path.is_dir() else path
 
 
-class TranslationMemory:
+class TranslationMemory(SQLiteStore):
     """The SQLite memory: ``normalized source → reviewed English`` plus provenance.
 
     Open it with :func:`open_memory`; use as a context manager or call :meth:`close`.
@@ -187,21 +187,6 @@ class TranslationMemory:
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM memory").fetchone()[0])
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._db.close()
-
-    def __enter__(self) -> TranslationMemory:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def open_memory(path: Path, create: bool = False) -> TranslationMemory:
