@@ -212,10 +212,25 @@ def clean(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
+_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CHINESE_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")
+
+
+def arabic_years(text: str) -> str:
+    """二〇二六年 → 2026年. The model reads digit-by-digit Chinese years wrongly (二〇二六年二月 →
+    "February 2002") but Arabic ones right; one character maps to one, so offsets stay exact.
+    Only four-digit runs before 年 qualify: 三四年 ("three or four years") and 十二年 stay.
+    """
+    if "年" not in text:
+        return text
+    return _CHINESE_YEAR.sub(lambda m: m.group().translate(_YEAR_DIGITS), text)
+
+
 def _finish(
     text: str, cleaned: str, clean_offsets: list[int] | None, conversion: str
 ) -> Normalized:
     converted, convert_offsets = convert(cleaned, conversion)
+    converted = arabic_years(converted)
     offsets = compose_offsets(clean_offsets, convert_offsets)
     return Normalized(
         converted, list(range(len(text) + 1)) if offsets is None else offsets, conversion

@@ -184,3 +184,22 @@ def test_offsets_invariants_on_generated_text(script: str) -> None:
         check_offsets(text, result.text, result.offsets)
         assert "\u200b" not in result.text and "  " not in result.text
         assert result.text == result.text.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二〇二六年二月，条约到期。", "2026年二月，条约到期。"),
+        ("一九八八年冷战期间", "1988年冷战期间"),
+        ("俄罗斯在二〇二三年宣布", "俄罗斯在2023年宣布"),
+        ("三四年后", "三四年后"),  # "three or four years later"
+        ("十二年来", "十二年来"),  # not digit-by-digit
+        ("二〇二六", "二〇二六"),  # no 年: not a year
+    ],
+)
+def test_chinese_digit_years_become_arabic(text: str, expected: str) -> None:
+    result = normalize_text(text, NormalizeSettings())
+    assert result.text == expected
+    assert len(result.offsets) == len(result.text) + 1
+    assert all(text[o] == result.text[i] or text[o] in "〇一二三四五六七八九"
+               for i, o in enumerate(result.offsets[:-1]))  # fmt: skip
