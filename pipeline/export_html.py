@@ -37,7 +37,7 @@ body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto San
 header { position: sticky; top: 0; z-index: 2; background: #fff; padding: 10px 24px;
   border-bottom: 1px solid var(--line); }
 h1 { font-size: 20px; margin: 0 0 4px; }
-.run, .meta { color: var(--muted); font-size: 13px; margin: 0; }
+.run, .meta { color: var(--muted); font-size: 13px; margin: 0; overflow-wrap: anywhere; }
 details pre { font-size: 12px; white-space: pre-wrap; margin: 4px 0; }
 #filters { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin-top: 6px;
   font-size: 13px; }
