@@ -20,8 +20,6 @@ from pathlib import Path
 from pipeline.sqlite_store import SQLiteStore
 
 CACHE_FILE = "translations.sqlite3"
-_CHUNK = 500
-"""Keys per ``IN (...)`` query: well under SQLite's bound-parameter limit."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
@@ -67,16 +65,10 @@ class TranslationCache(SQLiteStore):
     def get_many(self, namespace: str, sources: Iterable[str]) -> dict[str, str]:
         """Cached translations for those ``sources`` that have one (keys are the sources)."""
         by_key = {cache_key(namespace, s): s for s in sources}
-        keys = list(by_key)
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key, en FROM translations WHERE key IN ({marks})", chunk
-            )
-            found.update((by_key[key], en) for key, en in rows)
-        return found
+        rows = self._rows_in(
+            "SELECT key, en FROM translations WHERE key IN ({marks})", list(by_key)
+        )
+        return {by_key[key]: en for key, en in rows}
 
     def put_many(self, namespace: str, pairs: Iterable[tuple[str, str]]) -> None:
         """Store ``(source, english)`` pairs and commit, so they survive an interruption."""

@@ -15,17 +15,13 @@ greedy longest-match over the model's shared vocabulary gives the decoder's piec
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 Scorer = Callable[[list[str], list[str]], list[float]]
 """``scorer(sources, targets)`` → mean log-probability per piece of each target given its
 source: comparable across targets of different lengths."""
 
-_MAX_PIECE = 24
 _MAX_POINTS = 16
 _MAX_SCORED_WORDS = 60
 _END_PUNCT = ".!?…。”\"'’)"
@@ -34,56 +30,23 @@ _END_PUNCT = ".!?…。”\"'’)"
 def engine_scorer(engine: object) -> Scorer | None:
     """A scorer over a loaded :class:`pipeline.translate.Engine`, or ``None`` for other engines
     (test fakes) and packages without a readable vocabulary."""
-    from pipeline.translate import Engine
+    from pipeline.translate import Engine, target_vocabulary
 
     if not isinstance(engine, Engine):
         return None
-    vocab = target_vocabulary(str(engine.package.model_dir))
-    if not vocab:
+    if not target_vocabulary(str(engine.package.model_dir)):
         return None
     lang = [engine.package.target_prefix] if engine.package.target_prefix else []
 
     def score(sources: list[str], targets: list[str]) -> list[float]:
         src = [engine.processor.encode(s, out_type=str) for s in sources]
-        tgt = [lang + target_pieces(t, vocab) for t in targets]
+        tgt = [lang + engine.target_pieces(t) for t in targets]
         results = engine.translator.score_batch(
             src, tgt, max_batch_size=engine.batch_tokens, batch_type="tokens"
         )
         return [float(sum(r.log_probs)) / max(1, len(r.log_probs)) for r in results]
 
     return score
-
-
-@functools.cache
-def target_vocabulary(model_dir: str) -> frozenset[str]:
-    """The decoder's vocabulary from a CTranslate2 model directory (empty when there is none)."""
-    for name in ("target_vocabulary.json", "shared_vocabulary.json"):
-        path = Path(model_dir) / name
-        if path.is_file():
-            return frozenset(json.loads(path.read_text(encoding="utf-8")))
-    for name in ("target_vocabulary.txt", "shared_vocabulary.txt"):
-        path = Path(model_dir) / name
-        if path.is_file():
-            return frozenset(path.read_text(encoding="utf-8").splitlines())
-    return frozenset()
-
-
-def target_pieces(text: str, vocab: frozenset[str]) -> list[str]:
-    """``text`` as decoder pieces: each space-separated word, ``▁``-prefixed, split greedily into
-    the longest pieces the vocabulary has (a character it lacks becomes ``<unk>``)."""
-    pieces: list[str] = []
-    for word in text.split():
-        rest = "▁" + word
-        while rest:
-            for size in range(min(len(rest), _MAX_PIECE), 0, -1):
-                if rest[:size] in vocab:
-                    pieces.append(rest[:size])
-                    rest = rest[size:]
-                    break
-            else:
-                pieces.append("<unk>")
-                rest = rest[1:]
-    return pieces
 
 
 def worth_scoring(text: str) -> bool:

@@ -48,8 +48,6 @@ from pipeline.sqlite_store import SQLiteStore
 
 MEMORY_FILE = "memory.sqlite3"
 SCHEMA_VERSION = 1
-_CHUNK = 500
-"""Keys per ``IN (...)`` query: well under SQLite's bound-parameter limit."""
 _COLUMNS = ("source", "en", "mt", "segment_id", "doc_id", "run", "origin", "imported")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
@@ -139,15 +137,7 @@ class TranslationMemory(SQLiteStore):
     def lookup_many(self, sources: Iterable[str]) -> dict[str, str]:
         """Reviewed English for those normalized ``sources`` the memory holds."""
         keys = list(dict.fromkeys(sources))
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT source, en FROM memory WHERE source IN ({marks})", chunk
-            )
-            found.update(rows)
-        return found
+        return dict(self._rows_in("SELECT source, en FROM memory WHERE source IN ({marks})", keys))
 
     def store(self, entries: Sequence[MemoryEntry]) -> tuple[int, int]:
         """Insert or replace ``entries`` in ONE transaction; returns ``(new, replaced)`` where

@@ -22,7 +22,7 @@ from pipeline.enforce_draft import (
     plan_slots,
     render,
 )
-from pipeline.enforce_prefix import insert_at, insertion_points, target_pieces
+from pipeline.enforce_prefix import insert_at, insertion_points
 from pipeline.enforce_restore import (
     Edit,
     apply_edits,
@@ -37,6 +37,7 @@ from pipeline.glossary import Glossary, load_glossaries, make_term
 from pipeline.model import Segment
 from pipeline.packages import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
+from pipeline.translate import target_pieces
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -538,7 +539,7 @@ def test_insertion_points_skip_placeholders_and_precede_final_punctuation() -> N
 def test_target_pieces_prefer_the_longest_vocabulary_pieces() -> None:
     vocab = frozenset({"▁China", "▁Ch", "ina", "▁X", "T", "1", "X", "'", "s"})
     assert target_pieces("China's XT1X", vocab) == ["▁China", "'", "s", "▁X", "T", "1", "X"]
-    assert target_pieces("Q", vocab) == ["<unk>", "<unk>"]
+    assert target_pieces("Q", vocab) == ["▁", "Q"]  # both out of vocabulary: <unk> to the model
 
 
 # ---------------------------------------------------------------- the real model
