@@ -13,12 +13,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
 from pipeline.model import Document
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.cache import TranslationCache
+    from pipeline.enforce import EnforceSettings
+    from pipeline.glossary import Glossary
+    from pipeline.model import Segment
+    from pipeline.packages import ModelDirs
+    from pipeline.translate import TextEngine
 
 Progress = Callable[[int], None]
 
@@ -155,7 +163,7 @@ class _Step:
         self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
 
 
-def all_segments(docs: list[Document]) -> list:
+def all_segments(docs: list[Document]) -> list[Segment]:
     """Every segment of a run, in document order."""
     return [seg for doc in docs for seg in doc.segments]
 
@@ -174,16 +182,20 @@ class RunOptions:
     """The parts of a translate run that are not stage settings: where things are and go."""
 
     outdir: Path
-    dirs: Any
-    glossary: Any = None
-    enforce: Any = None
+    dirs: ModelDirs
+    glossary: Glossary | None = None
+    enforce: EnforceSettings | None = None
     exports: tuple[str, ...] = ()
     use_cache: bool = True
     memory: Path | None = None
 
 
 def _translate_step(
-    segments: list, engine: Any, options: RunOptions, cache: Any, progress: Progress | None
+    segments: list[Segment],
+    engine: TextEngine,
+    options: RunOptions,
+    cache: TranslationCache | None,
+    progress: Progress | None,
 ) -> dict[str, Any]:
     """Step 6: translate, enforcing the glossary when one is loaded."""
     if options.glossary is not None and len(options.glossary):
@@ -202,7 +214,7 @@ def _translate_step(
     return translate_segments(segments, engine, cache=cache, progress=progress)
 
 
-def _memory_step(segments: list, memory: Path | None) -> int:
+def _memory_step(segments: list[Segment], memory: Path | None) -> int:
     """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
     if memory is None:
         return 0
@@ -213,7 +225,7 @@ def _memory_step(segments: list, memory: Path | None) -> int:
 
 
 def _model_step(
-    pending: list,
+    pending: list[Segment],
     settings: Settings,
     options: RunOptions,
     timer: Timer,
@@ -264,7 +276,7 @@ def translate_run(
     segments = all_segments(prepared.docs)
     model: dict[str, Any] | None = None
     stats: dict[str, Any] = {}
-    pending: list = []
+    pending: list[Segment] = []
     if segments:
         from pipeline.qa import qa_segments
 
@@ -324,7 +336,7 @@ def export_documents(
     docs: list[Document],
     dest: Path,
     formats: tuple[str, ...] | list[str],
-    glossary: Any,
+    glossary: Glossary | None,
     settings: Settings | dict[str, Any] | None,
     model: dict[str, Any] | None,
 ) -> list[Path]:
