@@ -27,11 +27,11 @@ from pathlib import Path
 from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.cache import TranslationCache
+from pipeline.document import Segment
 from pipeline.enforce import STRATEGIES, EnforceSettings, enforce_and_translate
 from pipeline.enforce_draft import plan_slots
 from pipeline.enforce_restore import term_success
 from pipeline.glossary import Glossary, load_glossaries
-from pipeline.model import Segment
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model
 from pipeline.settings import NormalizeSettings, TranslateSettings

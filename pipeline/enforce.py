@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.cache import TranslationCache, normalize_source
+from pipeline.document import Segment
 from pipeline.enforce_draft import (
     TERM_STYLES,
     Draft,
@@ -55,7 +56,6 @@ from pipeline.enforce_prefix import (
 from pipeline.enforce_restore import Shape, placeholder
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
-from pipeline.model import Segment
 from pipeline.translate import (
     Progress,
     TextEngine,

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.document import Block, Document, Segment
 from pipeline.errors import PipelineError
 from pipeline.fsutil import atomic_write_bytes
-from pipeline.model import Block, Document, Segment
 
 if TYPE_CHECKING:
     import polars as pl

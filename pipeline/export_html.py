@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.document import Document, Segment
 from pipeline.export import (
     RunInfo,
     TermLookup,
@@ -25,7 +26,6 @@ from pipeline.export import (
     split_by_spans,
 )
 from pipeline.fsutil import atomic_write_text
-from pipeline.model import Document, Segment
 from pipeline.qa import FLAGS
 
 _CSS = """

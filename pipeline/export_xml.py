@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.document import Document, Segment
 from pipeline.export import (
     SOURCE_LANG,
     TARGET_LANG,
@@ -29,7 +30,6 @@ from pipeline.export import (
     unique_stem,
 )
 from pipeline.fsutil import atomic_write_bytes
-from pipeline.model import Document, Segment
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -1,4 +1,4 @@
-"""Ingest: a file (or stdin) → :class:`~pipeline.model.Document` with metadata and article blocks.
+"""Ingest: a file (or stdin) → a :class:`~pipeline.document.Document` with metadata and blocks.
 
 The format is decided by *content* — people save HTML as ``.txt`` and Markdown as ``.html`` — with
 the extension only breaking ties. Each format parser yields candidate lines; the chrome table in
@@ -14,10 +14,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from pipeline.document import Document, Metadata
 from pipeline.errors import PipelineError
 from pipeline.ingest_chrome import Candidate, build_blocks, chrome_rule, is_cjk
 from pipeline.ingest_decode import decode_bytes, sniff_binary
-from pipeline.model import Document, Metadata
 from pipeline.settings import IngestSettings
 
 FORMATS: tuple[str, ...] = ("feed-html", "html", "markdown", "omnivore", "text")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from pipeline.model import Block, BlockKind, Metadata
+from pipeline.document import Block, BlockKind, Metadata
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pipeline.document import BlockKind, Metadata
 from pipeline.ingest_chrome import (
     TITLE_SEPARATORS,
     Candidate,
@@ -23,7 +24,6 @@ from pipeline.ingest_chrome import (
     iso_date,
     tight_break,
 )
-from pipeline.model import BlockKind, Metadata
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode

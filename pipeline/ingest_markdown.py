@@ -15,8 +15,8 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
+from pipeline.document import BlockKind, Metadata
 from pipeline.ingest_chrome import Candidate, iso_date, join_lines
-from pipeline.model import BlockKind, Metadata
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -41,8 +41,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.cache import normalize_source
+from pipeline.document import Segment
 from pipeline.errors import PipelineError
-from pipeline.model import Segment
 from pipeline.review import ReviewedPair
 from pipeline.sqlite_store import SQLiteStore
 

@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pipeline.model import Block, Document
+from pipeline.document import Block, Document
 from pipeline.script_convert import (
     ScriptCounts,
     compose_offsets,

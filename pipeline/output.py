@@ -12,8 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.fsutil import atomic_open, atomic_write_text
-from pipeline.model import Block, Document, Metadata, Segment
 
 MODEL_CREDIT = (
     "Machine translation by zhen with the Argos Translate zh→en package, derived from OPUS-MT "

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pipeline.model import Segment
+from pipeline.document import Segment
 
 FLAGS: dict[str, str] = {
     "empty-output": "The English is empty although the source is not.",

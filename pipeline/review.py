@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pipeline.cache import normalize_source
+from pipeline.document import Document, Segment
 from pipeline.errors import PipelineError
-from pipeline.model import Document, Segment
 
 Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
 """``reviewed``: the file marks the row done, store it even when the English is the MT's;

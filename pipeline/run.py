@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+from pipeline.document import Document
 from pipeline.errors import PipelineError
-from pipeline.model import Document
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
     from pipeline.cache import TranslationCache
+    from pipeline.document import Segment
     from pipeline.enforce import EnforceSettings
     from pipeline.glossary import Glossary
-    from pipeline.model import Segment
     from pipeline.packages import ModelDirs
     from pipeline.translate import TextEngine
 

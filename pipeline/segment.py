@@ -35,8 +35,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from itertools import pairwise
 
+from pipeline.document import Document, Segment
 from pipeline.errors import PipelineError
-from pipeline.model import Document, Segment
 from pipeline.settings import SegmentSettings
 
 MIN_MAX_CHARS = 10

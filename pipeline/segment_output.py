@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from pipeline.model import Document
+from pipeline.document import Document
 
 
 def write_segments(docs: Iterable[Document], out: TextIO, fmt: str) -> int:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.cache import TranslationCache, normalize_source
+from pipeline.document import Segment
 from pipeline.errors import ModelError
-from pipeline.model import Segment
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
 

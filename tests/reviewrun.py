@@ -14,9 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.export import RunInfo, export_run
 from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS, nmtoken
-from pipeline.model import Block, Document, Metadata, Segment
 from pipeline.output import write_documents
 
 NEWS = "新闻 2024/01"

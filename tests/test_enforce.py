@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cache import TranslationCache
+from pipeline.document import Segment
 from pipeline.enforce import EnforceSettings, enforce_and_translate
 from pipeline.enforce_draft import (
     inline_source,
@@ -34,7 +35,6 @@ from pipeline.enforce_restore import (
 )
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossaries, make_term
-from pipeline.model import Segment
 from pipeline.packages import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
 from pipeline.translate import target_pieces

@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 from translate.storage import tmx, xliff, xliff2
 
+from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.errors import PipelineError
 from pipeline.export import (
     FORMATS,
@@ -30,7 +31,6 @@ from pipeline.export import (
 )
 from pipeline.export_html import render_html
 from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS, build_xliff2, nmtoken, xml_safe
-from pipeline.model import Block, Document, Metadata, Segment
 
 DATA = Path(__file__).parent / "data" / "export"
 XSD = DATA / "xliff_core_2.0.xsd"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.document import BLOCK_KINDS, Document
 from pipeline.errors import PipelineError
 from pipeline.ingest import (
     FORMATS,
@@ -16,7 +17,6 @@ from pipeline.ingest import (
     parse_bytes,
     read_document,
 )
-from pipeline.model import BLOCK_KINDS, Document
 from pipeline.settings import IngestSettings
 
 DATA = Path(__file__).parent / "data" / "ingest"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.document import Metadata
 from pipeline.ingest_chrome import (
     CHROME_RULES,
     Candidate,
@@ -13,7 +14,6 @@ from pipeline.ingest_chrome import (
     join_lines,
     parse_loose_date,
 )
-from pipeline.model import Metadata
 
 # (line, how the parser saw it, rule that must drop it)
 CHROME_LINES = [

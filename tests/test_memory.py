@@ -10,6 +10,7 @@ from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff2, edit_xlif
 from typer.testing import CliRunner
 
 from pipeline.cache import TranslationCache
+from pipeline.document import Segment
 from pipeline.errors import PipelineError
 from pipeline.export import export_run
 from pipeline.memory import (
@@ -22,7 +23,6 @@ from pipeline.memory import (
     memory_stats,
     open_memory,
 )
-from pipeline.model import Segment
 
 EDITED = "The EU issued a statement."
 # Per format: an edit the file marks as done the way that format can, a confirmation of the

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.model import Block, Document, Metadata
+from pipeline.document import Block, Document, Metadata
 from pipeline.normalize import normalize_document, normalize_text
 from pipeline.script_convert import convert
 from pipeline.settings import NormalizeSettings

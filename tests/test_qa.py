@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.model import Segment
+from pipeline.document import Segment
 from pipeline.qa import (
     FLAGS,
     LENGTH_RATIO_BOUNDS,

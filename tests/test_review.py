@@ -115,8 +115,8 @@ def test_xliff2_ids_that_collide_as_nmtokens_are_told_apart_by_file(tmp_path: Pa
     """Documents "a b" and "a_b" both become ``a_b:0:0`` in XLIFF 2; ``original`` decides."""
     from reviewrun import RUN
 
+    from pipeline.document import Block, Document, Metadata, Segment
     from pipeline.export_xml import export_xliff
-    from pipeline.model import Block, Document, Metadata, Segment
 
     docs = [
         Document(

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cache import TranslationCache
+from pipeline.document import Segment
 from pipeline.errors import ModelError
-from pipeline.model import Segment
 from pipeline.packages import PackageInfo
 from pipeline.settings import TranslateSettings
 from pipeline.translate import (
