@@ -35,7 +35,7 @@ from pipeline.enforce_restore import (
 )
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossaries, make_term
-from pipeline.packages import PackageInfo
+from pipeline.packages.install import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
 from pipeline.translate import target_pieces
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ModelError
-from pipeline.package_files import sha256_file
-from pipeline.package_index import NetworkError, download, fetch_index, find_in_index
-from pipeline.packages import ModelDirs, ensure_model, install
+from pipeline.packages.files import sha256_file
+from pipeline.packages.index import NetworkError, download, fetch_index, find_in_index
+from pipeline.packages.install import ModelDirs, ensure_model, install
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

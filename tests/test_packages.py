@@ -12,8 +12,8 @@ from tinymodel import build_package_dir
 
 from pipeline import packages
 from pipeline.errors import ModelError
-from pipeline.package_files import RECORD_NAME, content_digest, sha256_file
-from pipeline.packages import (
+from pipeline.packages.files import RECORD_NAME, content_digest, sha256_file
+from pipeline.packages.install import (
     ModelDirs,
     default_dirs,
     ensure_model,

@@ -147,7 +147,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """The shared samples and corpora/samples through the real model, glossary and all exports."""
     from conftest import DEAD_INDEX, REAL_MODEL
 
-    from pipeline.packages import ModelDirs
+    from pipeline.packages.install import ModelDirs
 
     if not REAL_MODEL.is_file():
         pytest.skip("real model not available")

@@ -14,7 +14,7 @@ import pytest
 from pipeline.cache import TranslationCache
 from pipeline.document import Segment
 from pipeline.errors import ModelError
-from pipeline.packages import PackageInfo
+from pipeline.packages.install import PackageInfo
 from pipeline.settings import TranslateSettings
 from pipeline.translate import (
     detokenize,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ModelError
-from pipeline.package_files import (
+from pipeline.packages.files import (
     RECORD_NAME,
     content_digest,
     file_state_digest,
@@ -33,7 +33,7 @@ from pipeline.package_files import (
     sha256_file,
     write_record,
 )
-from pipeline.package_index import NetworkError, download, find_in_index, version_key
+from pipeline.packages.index import NetworkError, download, find_in_index, version_key
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 REQUIRED_FILES = ("metadata.json", "model/model.bin", "model/config.json", "sentencepiece.model")

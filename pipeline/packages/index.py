@@ -1,6 +1,6 @@
 """The network side of model management: the Argos package index and package downloads.
 
-Kept apart from :mod:`pipeline.packages` so everything that can hang on a network is in one
+Kept apart from :mod:`pipeline.packages.install` so everything that can hang on a network is in one
 place with short timeouts, and so every network failure — refused, unresolvable, timed out,
 HTTP error, garbage — becomes a :class:`NetworkError` instead of a traceback.
 """
