@@ -26,7 +26,6 @@ from pathlib import Path
 
 from table import print_table  # bench/ is on sys.path when run as a script
 
-from pipeline.cache import TranslationCache
 from pipeline.document import Segment
 from pipeline.enforce import STRATEGIES, EnforceSettings, enforce_and_translate
 from pipeline.enforce_draft import plan_slots
@@ -35,6 +34,7 @@ from pipeline.glossary import Glossary, load_glossaries
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model
 from pipeline.settings import NormalizeSettings, TranslateSettings
+from pipeline.store.cache import TranslationCache
 from pipeline.translate import load_engine
 
 ROOT = Path(__file__).resolve().parents[1]

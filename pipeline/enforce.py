@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.cache import TranslationCache, normalize_source
 from pipeline.document import Segment
 from pipeline.enforce_draft import (
     TERM_STYLES,
@@ -56,6 +55,7 @@ from pipeline.enforce_prefix import (
 from pipeline.enforce_restore import Shape, placeholder
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
+from pipeline.store.cache import TranslationCache, normalize_source
 from pipeline.translate import (
     Progress,
     TextEngine,

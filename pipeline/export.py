@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.document import Block, Document, Segment
 from pipeline.errors import PipelineError
-from pipeline.fsutil import atomic_write_bytes
+from pipeline.store.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     import polars as pl

@@ -25,8 +25,8 @@ from pipeline.export import (
     segment_terms,
     split_by_spans,
 )
-from pipeline.fsutil import atomic_write_text
 from pipeline.qa import FLAGS
+from pipeline.store.atomic import atomic_write_text
 
 _CSS = """
 :root { --line: #d8dbe0; --muted: #5f6673; --flag: #b3261e; }

@@ -29,7 +29,7 @@ from pipeline.export import (
     split_by_spans,
     unique_stem,
 )
-from pipeline.fsutil import atomic_write_bytes
+from pipeline.store.atomic import atomic_write_bytes
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"

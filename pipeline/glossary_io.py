@@ -29,7 +29,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.errors import GlossaryError
-from pipeline.fsutil import atomic_open, atomic_write_bytes, atomic_write_text
 from pipeline.glossary import (
     COLUMNS,
     ID_RE,
@@ -42,6 +41,7 @@ from pipeline.glossary import (
     read_bytes,
     read_text,
 )
+from pipeline.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
 FORMATS: tuple[str, ...] = ("tsv", "csv", "tbx", "deepl")
 TBX_NS = "urn:iso:std:iso:30042:ed-2"

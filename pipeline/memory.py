@@ -21,7 +21,7 @@ What counts as a reviewed edit (and why):
   only when changed; ``new`` and ``needs-*`` never: the file says work remains.
 * Whitespace around the English is dropped; a reviewed row with empty English is not stored.
 
-The memory is keyed by :func:`pipeline.cache.normalize_source` of the segment's normalized
+The memory is keyed by :func:`pipeline.store.cache.normalize_source` of the segment's normalized
 text, exactly as the translation cache is, so it matches what the model would have been given.
 When two segments with the same source were reviewed differently, an edit wins over a mere
 confirmation, and otherwise the later one in the file wins; the losers are reported.
@@ -40,11 +40,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.cache import normalize_source
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
 from pipeline.review import ReviewedPair
-from pipeline.sqlite_store import SQLiteStore
+from pipeline.store.cache import normalize_source
+from pipeline.store.sqlite import SQLiteStore
 
 MEMORY_FILE = "memory.sqlite3"
 SCHEMA_VERSION = 1

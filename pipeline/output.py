@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Block, Document, Metadata, Segment
-from pipeline.fsutil import atomic_open, atomic_write_text
+from pipeline.store.atomic import atomic_open, atomic_write_text
 
 MODEL_CREDIT = (
     "Machine translation by zhen with the Argos Translate zh→en package, derived from OPUS-MT "

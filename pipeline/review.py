@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.cache import normalize_source
 from pipeline.document import Document, Segment
 from pipeline.errors import PipelineError
+from pipeline.store.cache import normalize_source
 
 Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
 """``reviewed``: the file marks the row done, store it even when the English is the MT's;

@@ -21,11 +21,11 @@ from pipeline.errors import PipelineError
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
-    from pipeline.cache import TranslationCache
     from pipeline.document import Segment
     from pipeline.enforce import EnforceSettings
     from pipeline.glossary import Glossary
     from pipeline.packages import ModelDirs
+    from pipeline.store.cache import TranslationCache
     from pipeline.translate import TextEngine
 
 Progress = Callable[[int], None]
@@ -236,8 +236,8 @@ def _model_step(
     """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
     from contextlib import nullcontext
 
-    from pipeline.cache import TranslationCache
     from pipeline.packages import ensure_model
+    from pipeline.store.cache import TranslationCache
     from pipeline.translate import load_engine
 
     with timer.step("load_model"):

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.cache import TranslationCache, normalize_source
 from pipeline.document import Segment
 from pipeline.errors import ModelError
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
+from pipeline.store.cache import TranslationCache, normalize_source
 
 DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True, "length_penalty": 1.0}
 """Fixed decoding options; part of the cache namespace, so changing them invalidates the cache."""

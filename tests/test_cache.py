@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import CACHE_FILE, TranslationCache, cache_key, normalize_source
+from pipeline.store.cache import CACHE_FILE, TranslationCache, cache_key, normalize_source
 
 
 @pytest.mark.parametrize(

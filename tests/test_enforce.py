@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import TranslationCache
 from pipeline.document import Segment
 from pipeline.enforce import EnforceSettings, enforce_and_translate
 from pipeline.enforce_draft import (
@@ -37,6 +36,7 @@ from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossaries, make_term
 from pipeline.packages.install import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
+from pipeline.store.cache import TranslationCache
 from pipeline.translate import target_pieces
 
 REPO = Path(__file__).resolve().parents[1]

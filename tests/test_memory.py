@@ -9,7 +9,6 @@ import pytest
 from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff2, edit_xliff12, make_run
 from typer.testing import CliRunner
 
-from pipeline.cache import TranslationCache
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
 from pipeline.export import export_run
@@ -23,6 +22,7 @@ from pipeline.memory import (
     memory_stats,
     open_memory,
 )
+from pipeline.store.cache import TranslationCache
 
 EDITED = "The EU issued a statement."
 # Per format: an edit the file marks as done the way that format can, a confirmation of the

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import TranslationCache
 from pipeline.document import Segment
 from pipeline.errors import ModelError
 from pipeline.packages.install import PackageInfo
 from pipeline.settings import TranslateSettings
+from pipeline.store.cache import TranslationCache
 from pipeline.translate import (
     detokenize,
     load_engine,

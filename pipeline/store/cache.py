@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.sqlite_store import SQLiteStore
+from pipeline.store.sqlite import SQLiteStore
 
 CACHE_FILE = "translations.sqlite3"
 _SCHEMA = """
