@@ -229,7 +229,7 @@ def test_traditional_glossary_forms_are_normalized_like_documents(
 
 
 def test_traditional_documents_match_after_normalization(names: Glossary) -> None:
-    from pipeline.normalize import normalize_text
+    from pipeline.normalize.text import normalize_text
 
     text = normalize_text("郝仁在華盛頓特區會見國務卿", AUTO).text
     assert [m.term.id for m in match_terms(text, names)] == [

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import Block, Document, Metadata
-from pipeline.normalize import normalize_document, normalize_text
-from pipeline.script_convert import convert
+from pipeline.normalize.script import convert
+from pipeline.normalize.text import normalize_document, normalize_text
 from pipeline.settings import NormalizeSettings
 
 DATA = Path(__file__).parent / "data" / "normalize"

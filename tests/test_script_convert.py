@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.script_convert import (
+from pipeline.normalize.script import (
     TW_PHRASE_EXCLUDE,
     ScriptCounts,
     conversion_for,
@@ -123,7 +123,7 @@ def test_regional_fixtures() -> None:
 
 
 def test_tw_exclusions_are_real_dictionary_keys() -> None:
-    from pipeline.script_convert import _read_dict
+    from pipeline.normalize.script import _read_dict
 
     keys = set(_read_dict("TWPhrasesRev.txt"))
     assert keys >= TW_PHRASE_EXCLUDE

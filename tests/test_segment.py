@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.document import Block, Document, Metadata
 from pipeline.errors import PipelineError
-from pipeline.normalize import normalize_document
+from pipeline.normalize.text import normalize_document
 from pipeline.segment import QUOTE_MAX_CHARS, segment_document, split_sentences
 from pipeline.settings import NormalizeSettings, SegmentSettings
 

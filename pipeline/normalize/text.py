@@ -22,7 +22,7 @@ char ``i``; ``offsets[-1] == len(original)``) stays exact:
      space typed between CJK characters is kept as a separator (新华社北京3月5日电 国务院); spaces
      just inside CJK punctuation (《 三体 》) are dropped. Latin words keep their spaces.
 
-2. Script conversion (see :mod:`pipeline.script_convert`): ``auto`` detects Traditional text and
+2. Script conversion (see :mod:`pipeline.normalize.script`): ``auto`` detects Traditional text and
    its region; Simplified text is never passed through OpenCC, so it comes out byte-identical.
 """
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.document import Block, Document
-from pipeline.script_convert import (
+from pipeline.normalize.script import (
     ScriptCounts,
     compose_offsets,
     conversion_for,
