@@ -1,7 +1,7 @@
 """``zhen glossary``: validate, list, show, add, remove, import, export, stats, extract.
 
-Typer code only: each command calls one function of :mod:`pipeline.glossary`,
-:mod:`pipeline.glossary_io` or :mod:`pipeline.glossary_mine`.
+Typer code only: each command calls one function of :mod:`pipeline.glossary.tsv`,
+:mod:`pipeline.glossary.formats` or :mod:`pipeline.glossary.mine`.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def validate(
 @glossary_app.command("list")
 def list_cmd(glossary: GlossaryOpt = None) -> None:
     """Every term, as a TSV table."""
-    from pipeline.glossary_mine import terms_frame
+    from pipeline.glossary import terms_frame
 
     _print_frame(terms_frame(_load(glossary)))
 
@@ -107,8 +107,7 @@ def add(
     status: Annotated[str, typer.Option(help="approved or proposed.")] = "approved",
 ) -> None:
     """Append a term (the file is rewritten atomically; other lines stay byte-for-byte)."""
-    from pipeline.glossary import make_term
-    from pipeline.glossary_io import add_term
+    from pipeline.glossary import add_term, make_term
 
     try:
         term = add_term(path, make_term(term_id, zh, en, abbr, accept, note, status))
@@ -120,7 +119,7 @@ def add(
 @glossary_app.command()
 def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="Term id.")]) -> None:
     """Remove a term by id."""
-    from pipeline.glossary_io import remove_term
+    from pipeline.glossary import remove_term
 
     try:
         term = remove_term(path, term_id)
@@ -141,7 +140,7 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Convert a glossary from another tool into zhen's TSV."""
-    from pipeline.glossary_io import import_glossary, save_glossary
+    from pipeline.glossary import import_glossary, save_glossary
 
     try:
         glossary = import_glossary(source, fmt, status=status)
@@ -161,7 +160,7 @@ def export_cmd(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Export glossaries for spreadsheets, CAT tools (TBX) or DeepL."""
-    from pipeline.glossary_io import export_glossary
+    from pipeline.glossary import export_glossary
 
     merged = _load(glossary)
     try:
@@ -187,7 +186,7 @@ def _corpus(inputs: list[str]) -> list[tuple[str, str]]:
 @glossary_app.command()
 def stats(inputs: InputsArg, glossary: GlossaryOpt = None) -> None:
     """How often each term occurs in a corpus (TSV: id, en, occurrences, documents, …)."""
-    from pipeline.glossary_mine import term_stats
+    from pipeline.glossary import term_stats
 
     _print_frame(term_stats(_corpus(inputs), _load(glossary)))
 
@@ -202,7 +201,7 @@ def extract(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Mine candidate terms (Chinese with an English gloss, acronyms) as status=proposed rows."""
-    from pipeline.glossary_mine import extract_candidates, write_candidates
+    from pipeline.glossary import extract_candidates, write_candidates
 
     existing = _load(glossary) if glossary or Path("glossaries").is_dir() else None
     frame = extract_candidates(_corpus(inputs), existing, min_count=min_count)

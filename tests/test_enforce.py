@@ -33,7 +33,9 @@ from pipeline.enforce_restore import (
     term_success,
 )
 from pipeline.errors import PipelineError
-from pipeline.glossary import Glossary, load_glossaries, make_term
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.terms import make_term
+from pipeline.glossary.tsv import load_glossaries
 from pipeline.packages.install import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
 from pipeline.store.cache import TranslationCache

@@ -8,15 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import (
-    COLUMNS,
-    Glossary,
-    Term,
+from pipeline.glossary.collection import Glossary, lookup, match_terms
+from pipeline.glossary.terms import COLUMNS, Term, make_term
+from pipeline.glossary.tsv import (
     load_glossaries,
     load_glossary,
-    lookup,
-    make_term,
-    match_terms,
     merge_glossaries,
     parse_glossary,
     validate,

@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, Glossary, Term, load_glossary, validate
-from pipeline.glossary_io import (
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.formats import (
     TBX_NS,
     add_term,
     detect_format,
@@ -22,6 +22,8 @@ from pipeline.glossary_io import (
     remove_term,
     slug,
 )
+from pipeline.glossary.terms import COLUMNS, Term
+from pipeline.glossary.tsv import load_glossary, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 ARMS = ROOT / "glossaries" / "arms-control.tsv"

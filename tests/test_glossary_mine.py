@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.glossary import Glossary, load_glossary, parse_glossary
-from pipeline.glossary_mine import extract_candidates, term_stats, terms_frame, write_candidates
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.mine import extract_candidates, term_stats, terms_frame, write_candidates
+from pipeline.glossary.tsv import load_glossary, parse_glossary
 from pipeline.settings import NormalizeSettings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,8 @@ from conftest import REPO, SHARED
 from lxml import etree
 
 from pipeline.enforce import EnforceSettings
-from pipeline.glossary import Glossary, load_glossaries
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.tsv import load_glossaries
 from pipeline.output import read_documents
 from pipeline.run import RunOptions, export_existing_run, prepare, translate_run
 from pipeline.settings import Settings, TranslateSettings

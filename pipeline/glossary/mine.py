@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.glossary import COLUMNS, Glossary, Term, fold, has_cjk, match_terms
-from pipeline.glossary_io import save_glossary, slug
+from pipeline.glossary.collection import Glossary, match_terms
+from pipeline.glossary.formats import save_glossary, slug
+from pipeline.glossary.terms import COLUMNS, Term, fold, has_cjk
 
 if TYPE_CHECKING:
     import polars as pl

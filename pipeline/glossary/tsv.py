@@ -1,221 +1,33 @@
-"""The bilingual glossary: data model, TSV format, validation, loading and term matching.
+"""The glossary TSV format: parsing, validation, loading and layering of glossary files.
 
 A glossary is a UTF-8 TSV file with a header (``id zh en abbr accept note status``) so that it is
 reviewable in diffs and opens in a spreadsheet or CAT tool. ``zh`` and ``accept`` hold several
 values separated by ``|``. Matching runs over *normalized* source text, so source forms are put
 through the same normalizer as documents (through every script conversion when the document
 script is ``auto``): that is what lets 洲際彈道飛彈 in a Taiwan article hit the 洲际弹道导弹 entry.
-
-The matcher (:mod:`pipeline.glossary_match`) is built once per :class:`Glossary` and cached on it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from pipeline.errors import GlossaryError
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.terms import (
+    COLUMNS,
+    ID_RE,
+    REQUIRED,
+    SEP,
+    STATUSES,
+    Issue,
+    Term,
+    _clean,
+    fold,
+    source_keys,
+)
 from pipeline.settings import NormalizeSettings
-
-if TYPE_CHECKING:
-    from pipeline.glossary_match import Matcher
-
-COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status")
-REQUIRED: tuple[str, ...] = ("id", "zh", "en")
-STATUSES: tuple[str, ...] = ("approved", "proposed")
-SEP = "|"
-ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
-
-_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_SCRIPTS_FOR_AUTO = ("t2s", "tw2sp", "hk2s")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII letters only, so offsets stay put (``str.lower`` can change lengths)."""
-    return text.translate(_LOWER)
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` contains a CJK ideograph."""
-    return _CJK_RE.search(text) is not None
-
-
-@dataclass(frozen=True)
-class Term:
-    """One glossary entry: the source forms and the English they must become.
-
-    ``line`` and ``file`` say where the entry came from, for messages and reviews.
-    """
-
-    id: str
-    zh: tuple[str, ...]
-    en: str
-    abbr: str = ""
-    accept: tuple[str, ...] = ()
-    note: str = ""
-    status: str = "approved"
-    line: int = 0
-    file: str | None = None
-
-    @property
-    def renderings(self) -> tuple[str, ...]:
-        """English strings that count as correct: ``en``, then ``accept``, then ``abbr``."""
-        return tuple(dict.fromkeys(x for x in (self.en, *self.accept, self.abbr) if x))
-
-    def row(self) -> list[str]:
-        """The term's cells in :data:`COLUMNS` order."""
-        zh, accept = SEP.join(self.zh), SEP.join(self.accept)
-        return [self.id, zh, self.en, self.abbr, accept, self.note, self.status]
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem in a glossary file; ``line`` is 1-based (the header is line 1)."""
-
-    line: int
-    code: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-    file: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file or '<glossary>'}:{self.line}"
-        return f"{where}: {self.severity}: {self.message} [{self.code}]"
-
-
-@dataclass(frozen=True)
-class Match:
-    """One glossary term found in normalized text.
-
-    ``[start, end)`` is the term itself; ``form`` is the glossary form (or abbreviation, ``via``
-    says which) that matched. When the source already glosses the term, as in 洲际弹道导弹（ICBM）
-    or “…协议”（Ballistic …）, ``[gloss_start, gloss_end)`` is the parenthesized part (parens
-    included; a closing quote in between stays outside), ``gloss`` its inner text and
-    ``gloss_kind`` how it relates to the term: ``abbr``, ``en`` (en or an accepted rendering),
-    ``partial`` (contains or is contained in one), ``form`` (a source form of the same term, as in
-    MOU（谅解备忘录）) or ``other``. Enforcement can consume the gloss instead of duplicating it.
-    """
-
-    start: int
-    end: int
-    term: Term
-    form: str
-    via: Literal["zh", "abbr"]
-    gloss_start: int | None = None
-    gloss_end: int | None = None
-    gloss: str | None = None
-    gloss_kind: str | None = None
-
-    @property
-    def consumed_end(self) -> int:
-        """End of the term and its gloss: where the next match may begin."""
-        return self.gloss_end if self.gloss_end is not None else self.end
-
-
-def source_keys(form: str, settings: NormalizeSettings | None) -> set[str]:
-    """The strings ``form`` can look like in normalized text, ASCII-folded for matching.
-
-    With ``script="auto"`` a document may have gone through any conversion, so the form is put
-    through each; pure-ASCII forms are left alone (no conversion touches them).
-    """
-    keys = {form}
-    if settings is not None and not form.isascii():
-        scripts = _SCRIPTS_FOR_AUTO if settings.script == "auto" else (settings.script,)
-        keys.update(_normalized(form, replace(settings, script=script)) for script in scripts)
-    return {fold(k) for k in keys if k}
-
-
-@lru_cache(maxsize=1 << 16)
-def _normalized(form: str, settings: NormalizeSettings) -> str:
-    """Cached, because loading validates normalized forms and then the matcher needs them too."""
-    from pipeline.normalize import normalize_text
-
-    return normalize_text(form, settings).text.strip()
-
-
-@dataclass
-class Glossary:
-    """Ordered terms; ``settings`` is the document normalization that the matcher mirrors.
-
-    Treat it as immutable: the compiled matcher is cached on first use.
-    """
-
-    terms: tuple[Term, ...]
-    path: str | None = None
-    settings: NormalizeSettings | None = None
-    _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
-    _ids: dict[str, Term] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.terms = tuple(self.terms)
-        for term in reversed(self.terms):
-            self._ids[term.id] = term
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def __iter__(self) -> Iterator[Term]:
-        return iter(self.terms)
-
-    def get(self, term_id: str) -> Term | None:
-        """The term with this id (the first, should ids repeat), or ``None``."""
-        return self._ids.get(term_id)
-
-    def approved(self) -> Glossary:
-        """Only the approved terms: what enforcement should insist on."""
-        kept = tuple(t for t in self.terms if t.status == "approved")
-        return Glossary(kept, self.path, self.settings)
-
-    def matcher(self) -> Matcher:
-        """The compiled matcher, built on first use and cached."""
-        if self._matcher is None:
-            from pipeline.glossary_match import Matcher
-
-            self._matcher = Matcher(self.terms, self.settings)
-        return self._matcher
-
-
-def make_term(
-    term_id: str,
-    zh: str,
-    en: str,
-    abbr: str = "",
-    accept: str = "",
-    note: str = "",
-    status: str = "approved",
-) -> Term:
-    """A term from the cells a user types (``|``-separated lists, stray spaces tolerated)."""
-
-    def parts(value: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(_clean(p) for p in value.split(SEP) if p.strip()))
-
-    return Term(
-        _clean(term_id), parts(zh), _clean(en), _clean(abbr), parts(accept), _clean(note), status
-    )
-
-
-def lookup(glossary: Glossary, query: str) -> list[Term]:
-    """Terms for ``zhen glossary show``: by id, else by any form or rendering, else by the
-    terms that match inside ``query`` (so a Chinese phrase shows the terms it contains)."""
-    if (term := glossary.get(query)) is not None:
-        return [term]
-    key = fold(query.strip())
-    exact = [t for t in glossary if key in {fold(x) for x in (*t.zh, *t.renderings)}]
-    return exact or list(dict.fromkeys(m.term for m in match_terms(query, glossary)))
-
-
-def match_terms(text: str, glossary: Glossary) -> list[Match]:
-    """Glossary terms in normalized ``text``: longest-leftmost, non-overlapping, glosses attached.
-
-    CJK forms match exactly; a Latin edge (ICBM, New START, 东风-41) needs a word boundary and
-    matches case-insensitively; an all-caps abbreviation also matches with a plural ``s`` (ICBMs).
-    """
-    return glossary.matcher().scan(text)
 
 
 class _Issues(list[Issue]):
@@ -227,10 +39,6 @@ class _Issues(list[Issue]):
 
     def add(self, line: int, code: str, message: str, warning: bool = False) -> None:
         self.append(Issue(line, code, message, "warning" if warning else "error", self.file))
-
-
-def _clean(value: str) -> str:
-    return " ".join(value.split())
 
 
 def parse_glossary(text: str, file: str | None = None) -> tuple[list[Term], list[Issue]]:

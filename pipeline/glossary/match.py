@@ -8,8 +8,8 @@ then extends the candidate while it is still a known prefix, remembering the lon
 whose word boundaries fit. The work per position is the length of the longest partial match
 (usually one to three lookups), whatever the size of the glossary.
 
-Use it through :meth:`pipeline.glossary.Glossary.matcher` (built once, cached) or
-:func:`pipeline.glossary.match_terms`.
+Use it through :meth:`pipeline.glossary.tsv.Glossary.matcher` (built once, cached) or
+:func:`pipeline.glossary.tsv.match_terms`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from pipeline.glossary import Match, Term, fold, has_cjk, source_keys
+from pipeline.glossary.terms import Match, Term, fold, has_cjk, source_keys
 from pipeline.settings import NormalizeSettings
 
 _OPEN_PARENS = "(（"

@@ -2,7 +2,7 @@
 
 Formats:
 
-- ``tsv``: the native format (see :mod:`pipeline.glossary`).
+- ``tsv``: the native format (see :mod:`pipeline.glossary.tsv`).
 - ``csv``: the same columns as comma-separated values with a header, UTF-8 with a BOM so that
   spreadsheet programs detect the encoding.
 - ``tbx``: TBX-Basic (ISO 30042:2019, DCA style): one ``conceptEntry`` per term with a ``zh``
@@ -29,18 +29,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import (
-    COLUMNS,
-    ID_RE,
-    SEP,
-    STATUSES,
-    Glossary,
-    Term,
-    parse_glossary,
-    raise_for_errors,
-    read_bytes,
-    read_text,
-)
+from pipeline.glossary.collection import Glossary
+from pipeline.glossary.terms import COLUMNS, ID_RE, SEP, STATUSES, Term
+from pipeline.glossary.tsv import parse_glossary, raise_for_errors, read_bytes, read_text
 from pipeline.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
 FORMATS: tuple[str, ...] = ("tsv", "csv", "tbx", "deepl")

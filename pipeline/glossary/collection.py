@@ -1,0 +1,72 @@
+"""A loaded glossary: ordered terms with their compiled matcher, lookup and matching.
+
+The matcher (:mod:`pipeline.glossary.match`) is built once per :class:`Glossary` and cached on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pipeline.glossary.match import Matcher
+from pipeline.glossary.terms import Match, Term, fold
+from pipeline.settings import NormalizeSettings
+
+
+@dataclass
+class Glossary:
+    """Ordered terms; ``settings`` is the document normalization that the matcher mirrors.
+
+    Treat it as immutable: the compiled matcher is cached on first use.
+    """
+
+    terms: tuple[Term, ...]
+    path: str | None = None
+    settings: NormalizeSettings | None = None
+    _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+    _ids: dict[str, Term] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.terms = tuple(self.terms)
+        for term in reversed(self.terms):
+            self._ids[term.id] = term
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def get(self, term_id: str) -> Term | None:
+        """The term with this id (the first, should ids repeat), or ``None``."""
+        return self._ids.get(term_id)
+
+    def approved(self) -> Glossary:
+        """Only the approved terms: what enforcement should insist on."""
+        kept = tuple(t for t in self.terms if t.status == "approved")
+        return Glossary(kept, self.path, self.settings)
+
+    def matcher(self) -> Matcher:
+        """The compiled matcher, built on first use and cached."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.terms, self.settings)
+        return self._matcher
+
+
+def lookup(glossary: Glossary, query: str) -> list[Term]:
+    """Terms for ``zhen glossary show``: by id, else by any form or rendering, else by the
+    terms that match inside ``query`` (so a Chinese phrase shows the terms it contains)."""
+    if (term := glossary.get(query)) is not None:
+        return [term]
+    key = fold(query.strip())
+    exact = [t for t in glossary if key in {fold(x) for x in (*t.zh, *t.renderings)}]
+    return exact or list(dict.fromkeys(m.term for m in match_terms(query, glossary)))
+
+
+def match_terms(text: str, glossary: Glossary) -> list[Match]:
+    """Glossary terms in normalized ``text``: longest-leftmost, non-overlapping, glosses attached.
+
+    CJK forms match exactly; a Latin edge (ICBM, New START, 东风-41) needs a word boundary and
+    matches case-insensitively; an all-caps abbreviation also matches with a plural ``s`` (ICBMs).
+    """
+    return glossary.matcher().scan(text)

@@ -1,0 +1,163 @@
+"""The glossary's data model: terms, matches, validation issues, and the folding that matching uses.
+
+A term's source forms are matched in *normalized* text, so :func:`source_keys` puts each form
+through the same normalizer as documents (through every script conversion when the document
+script is ``auto``): that is what lets 洲際彈道飛彈 in a Taiwan article hit the 洲际弹道导弹 entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Literal
+
+from pipeline.normalize import normalize_text
+from pipeline.settings import NormalizeSettings
+
+COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status")
+
+
+REQUIRED: tuple[str, ...] = ("id", "zh", "en")
+
+
+STATUSES: tuple[str, ...] = ("approved", "proposed")
+
+
+SEP = "|"
+
+
+ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
+
+
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+_SCRIPTS_FOR_AUTO = ("t2s", "tw2sp", "hk2s")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters only, so offsets stay put (``str.lower`` can change lengths)."""
+    return text.translate(_LOWER)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` contains a CJK ideograph."""
+    return _CJK_RE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: the source forms and the English they must become.
+
+    ``line`` and ``file`` say where the entry came from, for messages and reviews.
+    """
+
+    id: str
+    zh: tuple[str, ...]
+    en: str
+    abbr: str = ""
+    accept: tuple[str, ...] = ()
+    note: str = ""
+    status: str = "approved"
+    line: int = 0
+    file: str | None = None
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """English strings that count as correct: ``en``, then ``accept``, then ``abbr``."""
+        return tuple(dict.fromkeys(x for x in (self.en, *self.accept, self.abbr) if x))
+
+    def row(self) -> list[str]:
+        """The term's cells in :data:`COLUMNS` order."""
+        zh, accept = SEP.join(self.zh), SEP.join(self.accept)
+        return [self.id, zh, self.en, self.abbr, accept, self.note, self.status]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a glossary file; ``line`` is 1-based (the header is line 1)."""
+
+    line: int
+    code: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file or '<glossary>'}:{self.line}"
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One glossary term found in normalized text.
+
+    ``[start, end)`` is the term itself; ``form`` is the glossary form (or abbreviation, ``via``
+    says which) that matched. When the source already glosses the term, as in 洲际弹道导弹（ICBM）
+    or “…协议”（Ballistic …）, ``[gloss_start, gloss_end)`` is the parenthesized part (parens
+    included; a closing quote in between stays outside), ``gloss`` its inner text and
+    ``gloss_kind`` how it relates to the term: ``abbr``, ``en`` (en or an accepted rendering),
+    ``partial`` (contains or is contained in one), ``form`` (a source form of the same term, as in
+    MOU（谅解备忘录）) or ``other``. Enforcement can consume the gloss instead of duplicating it.
+    """
+
+    start: int
+    end: int
+    term: Term
+    form: str
+    via: Literal["zh", "abbr"]
+    gloss_start: int | None = None
+    gloss_end: int | None = None
+    gloss: str | None = None
+    gloss_kind: str | None = None
+
+    @property
+    def consumed_end(self) -> int:
+        """End of the term and its gloss: where the next match may begin."""
+        return self.gloss_end if self.gloss_end is not None else self.end
+
+
+def source_keys(form: str, settings: NormalizeSettings | None) -> set[str]:
+    """The strings ``form`` can look like in normalized text, ASCII-folded for matching.
+
+    With ``script="auto"`` a document may have gone through any conversion, so the form is put
+    through each; pure-ASCII forms are left alone (no conversion touches them).
+    """
+    keys = {form}
+    if settings is not None and not form.isascii():
+        scripts = _SCRIPTS_FOR_AUTO if settings.script == "auto" else (settings.script,)
+        keys.update(_normalized(form, replace(settings, script=script)) for script in scripts)
+    return {fold(k) for k in keys if k}
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized(form: str, settings: NormalizeSettings) -> str:
+    """Cached, because loading validates normalized forms and then the matcher needs them too."""
+    return normalize_text(form, settings).text.strip()
+
+
+def make_term(
+    term_id: str,
+    zh: str,
+    en: str,
+    abbr: str = "",
+    accept: str = "",
+    note: str = "",
+    status: str = "approved",
+) -> Term:
+    """A term from the cells a user types (``|``-separated lists, stray spaces tolerated)."""
+
+    def parts(value: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_clean(p) for p in value.split(SEP) if p.strip()))
+
+    return Term(
+        _clean(term_id), parts(zh), _clean(en), _clean(abbr), parts(accept), _clean(note), status
+    )
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split())
