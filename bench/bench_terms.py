@@ -10,7 +10,7 @@ with at least one sentence per glossary entry. Each line is its own document.
 
 Term success is the WMT 2023 terminology measure: for every term mention in the source, is one of
 its correct renderings (en, accept, abbreviation; case-insensitive; plural allowed) in the output
-(:func:`pipeline.enforce_restore.term_success`). chrF (sacrebleu) is computed on the testset lines
+(:func:`pipeline.enforce.english.term_success`). chrF (sacrebleu) is computed on the testset lines
 against their references. The plain translations are cached in a temporary directory, so the
 enforced run reuses them and only pays for its extra passes (``--cache DIR`` keeps every pass
 across runs, for comparing styles and strategies; the timings then mean little).
@@ -27,9 +27,9 @@ from pathlib import Path
 from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.document import Segment
-from pipeline.enforce import STRATEGIES, EnforceSettings, enforce_and_translate
-from pipeline.enforce_draft import plan_slots
-from pipeline.enforce_restore import term_success
+from pipeline.enforce.passes import STRATEGIES, EnforceSettings, enforce_and_translate
+from pipeline.enforce.draft import plan_slots
+from pipeline.enforce.english import term_success
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model

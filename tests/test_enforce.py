@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import Segment
-from pipeline.enforce import EnforceSettings, enforce_and_translate
-from pipeline.enforce_draft import (
+from pipeline.enforce.draft import (
     inline_source,
     masked_source,
     placeholder_draft,
@@ -22,8 +21,7 @@ from pipeline.enforce_draft import (
     plan_slots,
     render,
 )
-from pipeline.enforce_prefix import insert_at, insertion_points
-from pipeline.enforce_restore import (
+from pipeline.enforce.english import (
     Edit,
     apply_edits,
     find_placeholders,
@@ -32,6 +30,8 @@ from pipeline.enforce_restore import (
     takes_article,
     term_success,
 )
+from pipeline.enforce.passes import EnforceSettings, enforce_and_translate
+from pipeline.enforce.prefix import insert_at, insertion_points
 from pipeline.errors import PipelineError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import make_term

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, SHARED
 from lxml import etree
 
-from pipeline.enforce import EnforceSettings
+from pipeline.enforce.passes import EnforceSettings
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.tsv import load_glossaries
 from pipeline.output import read_documents

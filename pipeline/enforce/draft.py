@@ -3,7 +3,7 @@
 A *slot* is one term mention in the source; a *draft* is one decoded English for the segment
 plus where each slot ended up in it (a placeholder the model copied, or the model's own
 rendering). :func:`render` turns the chosen draft into the final English in the run's term
-style; the grammar around each rewritten mention is :mod:`pipeline.enforce_restore`'s.
+style; the grammar around each rewritten mention is :mod:`pipeline.enforce.english`'s.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.enforce_restore import (
+from pipeline.enforce.english import (
     Edit,
     Form,
     Found,

@@ -15,12 +15,12 @@ sentences, 490 term mentions, int8, beam 2):
 4. ``inline`` — the English rendering itself in the source; short ones are kept
    (安理会 → "UN Security Council涉朝决议" → "UN Security Council resolutions").
 5. ``prefix`` — the token is forced into the best output where the model finds it most likely,
-   and the sentence re-decoded from there (:mod:`pipeline.enforce_prefix`).
+   and the sentence re-decoded from there (:mod:`pipeline.enforce.prefix`).
 
 What is still missing is listed in ``Segment.terms_missed`` and flagged ``term-missed``; a
 segment completed by a fallback (3–5) is flagged ``term-fallback:<strategy>`` so a reviewer can
 check its fluency. Finally every mention is written in the run's term style, in document order,
-so "first mention" means first in the document (:mod:`pipeline.enforce_draft`).
+so "first mention" means first in the document (:mod:`pipeline.enforce.draft`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.document import Segment
-from pipeline.enforce_draft import (
+from pipeline.enforce.draft import (
     TERM_STYLES,
     Draft,
     Slot,
@@ -43,7 +43,8 @@ from pipeline.enforce_draft import (
     plan_slots,
     render,
 )
-from pipeline.enforce_prefix import (
+from pipeline.enforce.english import Shape, placeholder
+from pipeline.enforce.prefix import (
     Scorer,
     best_points,
     engine_scorer,
@@ -52,7 +53,6 @@ from pipeline.enforce_prefix import (
     prefix_for,
     worth_scoring,
 )
-from pipeline.enforce_restore import Shape, placeholder
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
 from pipeline.store.cache import TranslationCache, normalize_source
