@@ -27,9 +27,9 @@ from pathlib import Path
 from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.document import Segment
-from pipeline.enforce.passes import STRATEGIES, EnforceSettings, enforce_and_translate
 from pipeline.enforce.draft import plan_slots
 from pipeline.enforce.english import term_success
+from pipeline.enforce.passes import STRATEGIES, EnforceSettings, enforce_and_translate
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model

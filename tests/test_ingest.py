@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.document import BLOCK_KINDS, Document
 from pipeline.errors import PipelineError
-from pipeline.ingest import (
+from pipeline.ingest.read import (
     FORMATS,
     detect_format,
     discover,

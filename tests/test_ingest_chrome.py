@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.document import Metadata
-from pipeline.ingest_chrome import (
+from pipeline.ingest.chrome import (
     CHROME_RULES,
     Candidate,
     build_blocks,

@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.ingest import parse_bytes
-from pipeline.ingest_decode import decode_bytes, plausibility, sniff_binary
+from pipeline.ingest.decode import decode_bytes, plausibility, sniff_binary
+from pipeline.ingest.read import parse_bytes
 from pipeline.settings import IngestSettings
 
 SIMPLIFIED_LONG = (

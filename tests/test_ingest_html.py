@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest import parse_bytes
-from pipeline.ingest_html import collapse_ws, element_rule, looks_like_feed_export
+from pipeline.ingest.feedexport import looks_like_feed_export
+from pipeline.ingest.html import collapse_ws, element_rule
+from pipeline.ingest.read import parse_bytes
 from pipeline.settings import IngestSettings
 
 

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from pipeline.ingest import parse_bytes
-from pipeline.ingest_markdown import (
+from pipeline.ingest.markdown import (
     inline_link,
     looks_like_omnivore,
     markdown_signals,
     parse_markdown,
     split_front_matter,
 )
+from pipeline.ingest.read import parse_bytes
 from pipeline.settings import IngestSettings
 
 

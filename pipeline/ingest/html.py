@@ -4,7 +4,7 @@ Parsing is done by selectolax (lexbor), which repairs broken markup the way brow
 feed exporter glues attributes onto tag names (``<asidedata-org-name="">``), so element rules
 below look at a "signature" of tag name + attribute names + class/id, not at well-formed tags.
 Elements that are never article text (navigation, share bars, related lists, app/newsletter
-placeholders) are skipped while walking; the line-level rules in :mod:`pipeline.ingest_chrome` catch
+placeholders) are skipped while walking; the line-level rules in :mod:`pipeline.ingest.chrome` catch
 what is left (share labels, exporter footers, stray dates).
 """
 
@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pipeline.document import BlockKind, Metadata
-from pipeline.ingest_chrome import (
+from pipeline.ingest.chrome import (
     TITLE_SEPARATORS,
     Candidate,
     chrome_rule,
@@ -28,6 +27,7 @@ from pipeline.ingest_chrome import (
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
+
 NON_CONTENT_TAGS = frozenset(
     {
         *("script", "style", "noscript", "template", "iframe", "frame", "frameset", "svg", "math"),
@@ -36,6 +36,8 @@ NON_CONTENT_TAGS = frozenset(
         *("video", "audio", "map", "area", "source", "track", "rt", "rp"),
     }
 )
+
+
 INLINE_TAGS = frozenset(
     {
         *("a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em"),
@@ -43,16 +45,28 @@ INLINE_TAGS = frozenset(
         *("small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"),
     }
 )
+
+
 # Skipped elements that sit inside a line of text: removing them must not split the paragraph.
 _NO_BREAK = INLINE_TAGS | {
     *("rt", "rp", "script", "style", "noscript", "template", "button", "label", "input"),
     *("select", "option", "textarea", "svg", "math", "canvas", "object", "embed", "iframe"),
     *("video", "audio", "source", "track", "map", "area", "link", "meta"),
 }
+
+
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
+
+
 _LIST_TAGS = frozenset({"li", "dt", "dd"})
+
+
 _CAPTION_TAGS = frozenset({"figcaption", "caption"})
+
+
 _NEVER_SKIP = frozenset({"html", "body", "article", "main"})
+
+
 # An element matching a chrome signature is kept anyway when it holds this much of the page's text:
 # a wrapper with class="post has-share-bar" is the article, not a share bar.
 _WRAPPER_SHARE = 0.4
@@ -332,48 +346,3 @@ def parse_html(text: str) -> tuple[Metadata, list[Candidate]]:
         ),
     )
     return meta, html_candidates(_pick_root(tree))
-
-
-_STAMP = re.compile(r"<!--\s*(\d{9,13})\s*-->")
-_RULE = re.compile(r"-{3,}\s*")
-_HEADER_LINES = 6
-
-
-def looks_like_feed_export(text: str) -> bool:
-    """First line ``<!--1702302301000-->``, then a ``[title](url)`` line and a ``------`` rule."""
-    lines = [ln.strip() for ln in text.lstrip().split("\n", _HEADER_LINES)[:_HEADER_LINES]]
-    return (
-        bool(lines)
-        and _STAMP.fullmatch(lines[0]) is not None
-        and any(_RULE.fullmatch(ln) for ln in lines[1:])
-    )
-
-
-def parse_feed_export(text: str) -> tuple[Metadata, list[Candidate]]:
-    """Exporter header (timestamp comment, title link, rule), then the article as HTML."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    lines = text.lstrip().split("\n")
-    meta = Metadata()
-    stamp = _STAMP.fullmatch(lines[0].strip())
-    if stamp:
-        seconds = int(stamp[1]) / (1000 if len(stamp[1]) > 10 else 1)
-        meta.published = datetime.fromtimestamp(seconds, tz=UTC).isoformat()
-    body_start = 1
-    for i, line in enumerate(lines[1 : _HEADER_LINES + 1], start=1):
-        if _RULE.fullmatch(line.strip()):
-            body_start = i + 1
-            break
-        if line.strip() and meta.title is None:
-            meta.title, meta.url = _title_link(line.strip())
-    tree = LexborHTMLParser("\n".join(lines[body_start:]))
-    root = tree.body if tree.body is not None else tree.root
-    return meta, html_candidates(root)
-
-
-def _title_link(line: str) -> tuple[str, str | None]:
-    """``[title](url)`` parsed with markdown-it; a line that is not a link is the bare title."""
-    from pipeline.ingest_markdown import inline_link
-
-    title, url = inline_link(line)
-    return (title or line), url

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pipeline.document import BlockKind, Metadata
-from pipeline.ingest_chrome import Candidate, iso_date, join_lines
+from pipeline.ingest.chrome import Candidate, iso_date, join_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -274,7 +274,7 @@ def _caption_like(text: str) -> bool:
 def _html_block(html: str) -> list[Candidate]:
     from selectolax.lexbor import LexborHTMLParser
 
-    from pipeline.ingest_html import html_candidates
+    from pipeline.ingest.html import html_candidates
 
     tree = LexborHTMLParser(html)
     root = tree.body if tree.body is not None else tree.root

@@ -2,7 +2,7 @@
 
 The format is decided by *content* — people save HTML as ``.txt`` and Markdown as ``.html`` — with
 the extension only breaking ties. Each format parser yields candidate lines; the chrome table in
-:mod:`pipeline.ingest_chrome` removes what is not the article's own text. This is the only stage,
+:mod:`pipeline.ingest.chrome` removes what is not the article's own text. This is the only stage,
 with export, that touches the filesystem.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pipeline.document import Document, Metadata
 from pipeline.errors import PipelineError
-from pipeline.ingest_chrome import Candidate, build_blocks, chrome_rule, is_cjk
-from pipeline.ingest_decode import decode_bytes, sniff_binary
+from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule, is_cjk
+from pipeline.ingest.decode import decode_bytes, sniff_binary
 from pipeline.settings import IngestSettings
 
 FORMATS: tuple[str, ...] = ("feed-html", "html", "markdown", "omnivore", "text")
@@ -105,15 +105,15 @@ def explain_bytes(
 
 def _parse(text: str, fmt: str) -> tuple[Metadata, list[Candidate]]:
     if fmt == "feed-html":
-        from pipeline.ingest_html import parse_feed_export
+        from pipeline.ingest.feedexport import parse_feed_export
 
         return parse_feed_export(text)
     if fmt == "html":
-        from pipeline.ingest_html import parse_html
+        from pipeline.ingest.html import parse_html
 
         return parse_html(text)
     if fmt in ("markdown", "omnivore"):
-        from pipeline.ingest_markdown import parse_markdown
+        from pipeline.ingest.markdown import parse_markdown
 
         return parse_markdown(text)
     return Metadata(), text_candidates(text)
@@ -121,8 +121,8 @@ def _parse(text: str, fmt: str) -> tuple[Metadata, list[Candidate]]:
 
 def detect_format(text: str, name: str = "") -> str:
     """One of :data:`FORMATS`, decided by content; the extension only breaks Markdown/text ties."""
-    from pipeline.ingest_html import looks_like_feed_export
-    from pipeline.ingest_markdown import has_front_matter, looks_like_omnivore, markdown_signals
+    from pipeline.ingest.feedexport import looks_like_feed_export
+    from pipeline.ingest.markdown import has_front_matter, looks_like_omnivore, markdown_signals
 
     if looks_like_feed_export(text):
         return "feed-html"
