@@ -20,7 +20,8 @@ from pathlib import Path
 from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.document import Block, Document, Metadata, Segment
-from pipeline.export import FORMATS, RunInfo, export_run
+from pipeline.export.common import RunInfo
+from pipeline.export.registry import FORMATS, export_run
 from pipeline.qa import qa_segments
 
 ROOT = Path(__file__).resolve().parents[1]

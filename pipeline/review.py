@@ -52,7 +52,7 @@ class ReviewRow:
     ``source``/``normalized`` are the texts the file shows (``None`` when it has no such column);
     ``doc_id`` is a table's document id, checked against the run; ``doc_path`` is an XLIFF file's
     ``original``, used only to tell apart ids XLIFF 2 wrote through
-    :func:`pipeline.export_xml.nmtoken` (a CAT tool may well rewrite it).
+    :func:`pipeline.export.xml.nmtoken` (a CAT tool may well rewrite it).
     """
 
     where: str
@@ -186,7 +186,7 @@ def _delimiter(header: str, path: Path) -> str:
 
 
 def _read_table(text: str, path: Path) -> list[ReviewRow]:
-    """Rows of a TSV/CSV table as :func:`pipeline.export.export_tsv` writes it."""
+    """Rows of a TSV/CSV table as :func:`pipeline.export.registry.export_tsv` writes it."""
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n")[0], path)
     )
@@ -222,7 +222,7 @@ def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
     gets the bytes so that it honours the file's own encoding declaration."""
     from lxml import etree
 
-    from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS
+    from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
@@ -274,7 +274,7 @@ def inline_text(element: Any, path: Path) -> str:
 
 
 def _read_xliff2(root: Any, path: Path) -> list[ReviewRow]:
-    from pipeline.export_xml import XLIFF2_NS
+    from pipeline.export.xml import XLIFF2_NS
 
     x = {"x": XLIFF2_NS}
     rows = []
@@ -336,7 +336,7 @@ def find_run_dir(path: Path) -> Path:
 
 def load_run(run_dir: Path) -> list[Document]:
     """The documents of a finished run, for checking review files against."""
-    from pipeline.output import read_documents
+    from pipeline.store.rundir import read_documents
 
     documents = Path(run_dir) / "documents.jsonl"
     if not documents.is_file():
@@ -357,7 +357,7 @@ def load_run(run_dir: Path) -> list[Document]:
 
 def same_text(a: str, b: str) -> bool:
     """Texts equal as the memory keys them; characters XML cannot carry count as U+FFFD."""
-    from pipeline.export_xml import xml_safe
+    from pipeline.export.xml import xml_safe
 
     return normalize_source(xml_safe(a)) == normalize_source(xml_safe(b))
 
@@ -371,7 +371,7 @@ class _RunIndex:
     """The run's segments by id, and by id as XLIFF 2 wrote it (NMTOKEN)."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
-        from pipeline.export_xml import nmtoken
+        from pipeline.export.xml import nmtoken
 
         self.by_id: dict[str, Segment] = {}
         self.by_token: dict[str, list[tuple[Segment, str]]] = {}

@@ -305,7 +305,7 @@ def translate_run(
             "enforce": asdict(options.enforce) if options.enforce is not None else None,
         }
     if prepared.docs:
-        from pipeline.output import write_json
+        from pipeline.store.rundir import write_json
 
         write_json(run_json, options.outdir / "run.json")
         written.append(options.outdir / "run.json")
@@ -316,7 +316,8 @@ def _write_outputs(
     prepared: Prepared, options: RunOptions, settings: Settings, model: dict[str, Any] | None
 ) -> list[Path]:
     """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
-    from pipeline.output import write_document_outputs, write_documents, write_segments_jsonl
+    from pipeline.export.markdown import write_document_outputs
+    from pipeline.store.rundir import write_documents, write_segments_jsonl
 
     outdir = options.outdir
     written: list[Path] = []
@@ -341,7 +342,9 @@ def export_documents(
     model: dict[str, Any] | None,
 ) -> list[Path]:
     """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents."""
-    from pipeline.export import RunInfo, export_run, term_lookup_from
+    from pipeline.export.common import RunInfo
+    from pipeline.export.registry import export_run
+    from pipeline.export.spans import term_lookup_from
 
     run = RunInfo(
         tool_version=__version__,
@@ -370,8 +373,8 @@ def export_existing_run(
     import json
 
     from pipeline.glossary import load_glossaries
-    from pipeline.output import read_documents
     from pipeline.settings import NormalizeSettings
+    from pipeline.store.rundir import read_documents
 
     documents = run_dir / "documents.jsonl"
     if not documents.is_file():

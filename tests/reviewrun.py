@@ -1,7 +1,8 @@
 """A small translated run on disk, and edits made the way a reviewer makes them.
 
 Shared by ``test_review.py`` and ``test_memory.py``: the run is built by hand (no model), written
-with :func:`pipeline.output.write_documents` and exported with :func:`pipeline.export.export_run`,
+with :func:`pipeline.store.rundir.write_documents` and exported with
+:func:`pipeline.export.registry.export_run`,
 then the exported files are edited with the csv module or lxml as a spreadsheet or CAT tool would.
 """
 
@@ -15,9 +16,10 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.document import Block, Document, Metadata, Segment
-from pipeline.export import RunInfo, export_run
-from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS, nmtoken
-from pipeline.output import write_documents
+from pipeline.export.common import RunInfo
+from pipeline.export.registry import export_run
+from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS, nmtoken
+from pipeline.store.rundir import write_documents
 
 NEWS = "新闻 2024/01"
 """A document id XLIFF 2 has to write through NMTOKEN (space and slash)."""

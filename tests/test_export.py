@@ -19,18 +19,11 @@ from translate.storage import tmx, xliff, xliff2
 
 from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.errors import PipelineError
-from pipeline.export import (
-    FORMATS,
-    RunInfo,
-    TermSpan,
-    export_run,
-    find_terms,
-    segment_terms,
-    term_lookup_from,
-    unique_stem,
-)
-from pipeline.export_html import render_html
-from pipeline.export_xml import XLIFF2_NS, XLIFF12_NS, build_xliff2, nmtoken, xml_safe
+from pipeline.export.common import RunInfo, unique_stem
+from pipeline.export.html import render_html
+from pipeline.export.registry import FORMATS, export_run
+from pipeline.export.spans import TermSpan, find_terms, segment_terms, term_lookup_from
+from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS, build_xliff2, nmtoken, xml_safe
 
 DATA = Path(__file__).parent / "data" / "export"
 XSD = DATA / "xliff_core_2.0.xsd"

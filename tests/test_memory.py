@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
-from pipeline.export import export_run
+from pipeline.export.registry import export_run
 from pipeline.memory import (
     MEMORY_FILE,
     MemoryEntry,
@@ -215,7 +215,7 @@ def test_wrong_or_empty_files_are_errors_and_write_nothing(
     run_dir: Path, name: str, data: bytes | None, message: str
 ) -> None:
     docs = build_docs()
-    from pipeline.output import write_documents
+    from pipeline.store.rundir import write_documents
 
     write_documents(docs, run_dir / "documents.jsonl")
     if data is None:
@@ -340,7 +340,7 @@ def test_exported_memory_hits_reimport_as_not_reviewed(
     with open_memory(run_dir) as tm:
         apply_memory([s for d in docs for s in d.segments], tm)
     later = tmp_path / "later"
-    from pipeline.output import write_documents
+    from pipeline.store.rundir import write_documents
 
     write_documents(docs, later / "documents.jsonl")
     files = export_run(docs, RUN, later, ["xliff12"])["xliff12"]

@@ -116,7 +116,7 @@ def test_xliff2_ids_that_collide_as_nmtokens_are_told_apart_by_file(tmp_path: Pa
     from reviewrun import RUN
 
     from pipeline.document import Block, Document, Metadata, Segment
-    from pipeline.export_xml import export_xliff
+    from pipeline.export.xml import export_xliff
 
     docs = [
         Document(

@@ -18,9 +18,9 @@ from lxml import etree
 from pipeline.enforce.passes import EnforceSettings
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.tsv import load_glossaries
-from pipeline.output import read_documents
 from pipeline.run import RunOptions, export_existing_run, prepare, translate_run
 from pipeline.settings import Settings, TranslateSettings
+from pipeline.store.rundir import read_documents
 
 SAMPLES = REPO / "corpora" / "samples"
 XSD = REPO / "tests" / "data" / "export" / "xliff_core_2.0.xsd"

@@ -17,14 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.document import Document, Segment
-from pipeline.export import (
-    RunInfo,
-    TermLookup,
-    TermSpan,
-    block_groups,
-    segment_terms,
-    split_by_spans,
-)
+from pipeline.export.common import RunInfo, block_groups
+from pipeline.export.spans import TermLookup, TermSpan, segment_terms, split_by_spans
 from pipeline.qa import FLAGS
 from pipeline.store.atomic import atomic_write_text
 

@@ -1,4 +1,4 @@
-"""Per-document translation outputs: English Markdown, bilingual Markdown, segments.jsonl, run.json.
+"""Per-document Markdown outputs: the English article and the bilingual reading version.
 
 Renderers are pure (Document → str) so they are easy to test; ``write_*`` functions are the only
 ones touching files and always write atomically.
@@ -6,14 +6,10 @@ ones touching files and always write atomically.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from pipeline.document import Block, Document, Metadata, Segment
-from pipeline.store.atomic import atomic_open, atomic_write_text
+from pipeline.document import Block, Document
+from pipeline.store.atomic import atomic_write_text
 
 MODEL_CREDIT = (
     "Machine translation by zhen with the Argos Translate zh→en package, derived from OPUS-MT "
@@ -86,30 +82,6 @@ def render_bilingual(doc: Document) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def segment_record(seg: Segment) -> dict[str, Any]:
-    """One aligned pair as written to segments.jsonl."""
-    return {
-        "id": seg.id,
-        "source": seg.source,
-        "normalized": seg.normalized,
-        "en": seg.en,
-        "status": seg.status,
-        "start": seg.start,
-        "end": seg.end,
-        "terms_applied": seg.terms_applied,
-        "terms_missed": seg.terms_missed,
-        "flags": seg.flags,
-    }
-
-
-def write_segments_jsonl(docs: Iterable[Document], dest: Path) -> None:
-    """All segments of a run, one JSON object per line, in document order."""
-    with atomic_open(dest) as fh:
-        for doc in docs:
-            for seg in doc.segments:
-                fh.write(json.dumps(segment_record(seg), ensure_ascii=False) + "\n")
-
-
 def write_document_outputs(doc: Document, outdir: Path) -> list[Path]:
     """Write ``<id>.en.md`` and ``<id>.bilingual.md`` for one document; return the paths."""
     english = outdir / f"{doc.id}.en.md"
@@ -117,29 +89,3 @@ def write_document_outputs(doc: Document, outdir: Path) -> list[Path]:
     atomic_write_text(english, render_english(doc))
     atomic_write_text(bilingual, render_bilingual(doc))
     return [english, bilingual]
-
-
-def write_json(data: dict[str, Any], dest: Path) -> None:
-    """Pretty JSON (for run.json), atomically."""
-    atomic_write_text(dest, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def write_documents(docs: Iterable[Document], dest: Path) -> None:
-    """Whole documents (metadata, blocks, segments) as JSON lines, so ``zhen export RUN_DIR``
-    and ``zhen review`` can rebuild a run without re-translating it."""
-    with atomic_open(dest) as fh:
-        for doc in docs:
-            fh.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
-
-
-def read_documents(path: Path) -> list[Document]:
-    """Documents written by :func:`write_documents`."""
-    docs = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            raw = json.loads(line)
-            raw["meta"] = Metadata(**raw["meta"])
-            raw["blocks"] = [Block(**b) for b in raw["blocks"]]
-            raw["segments"] = [Segment(**s) for s in raw["segments"]]
-            docs.append(Document(**raw))
-    return docs

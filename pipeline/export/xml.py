@@ -17,18 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document, Segment
-from pipeline.export import (
+from pipeline.export.common import (
     SOURCE_LANG,
     TARGET_LANG,
     RunInfo,
-    TermLookup,
-    TermSpan,
     block_groups,
     ordered_segments,
-    segment_terms,
-    split_by_spans,
     unique_stem,
 )
+from pipeline.export.spans import TermLookup, TermSpan, segment_terms, split_by_spans
 from pipeline.store.atomic import atomic_write_bytes
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"

@@ -1,0 +1,66 @@
+"""The export dispatcher: format names → exporter functions, imported only when asked for.
+
+A run can be handed to very different readers: CAT tools and translation memories (TMX, XLIFF
+2.1 and 1.2, in :mod:`pipeline.export.xml`), a reviewer in a browser
+(:mod:`pipeline.export.html`), and scripts or spreadsheets (TSV, CSV, Parquet, in
+:mod:`pipeline.export.table`). Every exporter has the same shape,
+``(docs, run, dest, term_lookup=None) -> list[Path]``, writes atomically, and keeps every
+character of the text so that a round trip through the format loses nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.document import Document
+from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:
+    pass
+from pipeline.export.common import Exporter, RunInfo
+from pipeline.export.spans import TermLookup
+
+# format → (module, function, name of the file or folder it writes under the run folder)
+FORMATS: dict[str, tuple[str, str, str]] = {
+    "tmx": ("pipeline.export.xml", "export_tmx", "bilingual.tmx"),
+    "xliff": ("pipeline.export.xml", "export_xliff", "xliff"),
+    "xliff12": ("pipeline.export.xml", "export_xliff12", "xliff12"),
+    "tsv": ("pipeline.export.table", "export_tsv", "segments.tsv"),
+    "csv": ("pipeline.export.table", "export_csv", "segments.csv"),
+    "parquet": ("pipeline.export.table", "export_parquet", "segments.parquet"),
+    "html": ("pipeline.export.html", "export_html", "review.html"),
+}
+
+
+def exporter(name: str) -> Exporter:
+    """The export function for a format name, imported only when asked for."""
+    if name not in FORMATS:
+        choices = ", ".join(FORMATS)
+        raise PipelineError(
+            f"unknown export format {name!r}; use one of: {choices}", stage="export"
+        )
+    module, function, _ = FORMATS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def export_run(
+    docs: Sequence[Document],
+    run: RunInfo,
+    dest_dir: Path,
+    formats: Sequence[str],
+    term_lookup: TermLookup | None = None,
+) -> dict[str, list[Path]]:
+    """Write each requested format under ``dest_dir``; returns the files written per format.
+
+    Format names are checked before anything is written, so a typo does not leave half a run.
+    XLIFF formats write one file per document into a folder; the others write one file.
+    """
+    functions = {name: exporter(name) for name in dict.fromkeys(formats)}
+    dest_dir = Path(dest_dir)
+    written: dict[str, list[Path]] = {}
+    for name, function in functions.items():
+        written[name] = function(docs, run, dest_dir / FORMATS[name][2], term_lookup)
+    return written

@@ -1,0 +1,90 @@
+"""Tabular exports (TSV, CSV, Parquet): one row per segment, built with polars."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.document import Document
+from pipeline.store.atomic import atomic_write_bytes
+
+if TYPE_CHECKING:
+    import polars as pl
+from pipeline.export.common import RunInfo, ordered_segments
+from pipeline.export.spans import TermLookup
+
+TABLE_COLUMNS = (
+    "doc_id", "segment_id", "block", "index", "source", "normalized", "en", "terms_applied",
+    "terms_missed", "flags", "status", "url",
+)  # fmt: skip
+
+
+LIST_COLUMNS = ("terms_applied", "terms_missed", "flags")
+
+
+LIST_SEPARATOR = "|"
+
+
+def segments_frame(docs: Sequence[Document], join_lists: bool) -> pl.DataFrame:
+    """One row per segment as a polars DataFrame; list columns joined with ``|`` if asked."""
+    import polars as pl
+
+    rows: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS}
+    for doc in docs:
+        for seg in ordered_segments(doc):
+            values = (
+                doc.id, seg.id, seg.block, seg.index, seg.source, seg.normalized, seg.en,
+                list(seg.terms_applied), list(seg.terms_missed), list(seg.flags), seg.status,
+                doc.meta.url,
+            )  # fmt: skip
+            for column, value in zip(TABLE_COLUMNS, values, strict=True):
+                rows[column].append(value)
+    listed = pl.String if join_lists else pl.List(pl.String)
+    if join_lists:
+        for column in LIST_COLUMNS:
+            rows[column] = [LIST_SEPARATOR.join(v) for v in rows[column]]
+    schema = {c: pl.String for c in TABLE_COLUMNS}
+    schema |= {"block": pl.Int64, "index": pl.Int64} | dict.fromkeys(LIST_COLUMNS, listed)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def export_tsv(
+    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+) -> list[Path]:
+    """Tab-separated table. Fields holding a tab, newline or quote are double-quoted (RFC 4180
+    style, as polars and spreadsheets read them) rather than escaped, so text round-trips with
+    ``polars.read_csv(path, separator="\\t")``."""
+    buf = io.BytesIO()
+    segments_frame(docs, join_lists=True).write_csv(buf, separator="\t")
+    atomic_write_bytes(dest, buf.getvalue())
+    return [dest]
+
+
+def export_csv(
+    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+) -> list[Path]:
+    """Comma-separated table with a UTF-8 byte order mark so spreadsheet programs read the Chinese
+    correctly; polars.read_csv skips the mark."""
+    buf = io.BytesIO()
+    segments_frame(docs, join_lists=True).write_csv(buf, include_bom=True)
+    atomic_write_bytes(dest, buf.getvalue())
+    return [dest]
+
+
+def export_parquet(
+    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+) -> list[Path]:
+    """Parquet table with real list columns, plus the run description as file metadata."""
+    buf = io.BytesIO()
+    metadata = {
+        "zhen.tool_version": run.tool_version,
+        "zhen.model": run.model_name,
+        "zhen.created": run.created_utc().isoformat(),
+        "zhen.settings": json.dumps(run.settings, sort_keys=True, ensure_ascii=False, default=str),
+    }
+    segments_frame(docs, join_lists=False).write_parquet(buf, metadata=metadata)
+    atomic_write_bytes(dest, buf.getvalue())
+    return [dest]
