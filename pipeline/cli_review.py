@@ -1,6 +1,6 @@
 """``zhen review``: import reviewed edits into a translation memory, inspect the memory.
 
-Typer code only: each command calls one function of :mod:`pipeline.memory`.
+Typer code only: each command calls one function of :mod:`pipeline.store.memory`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def import_cmd(
     memory: MemoryOpt = None,
 ) -> None:
     """Store reviewed segments (marked final/reviewed/approved, or edited) in the memory."""
-    from pipeline.memory import import_review
+    from pipeline.review import import_review
 
     try:
         report = import_review(files, run, memory)
@@ -76,7 +76,7 @@ def import_cmd(
 @review_app.command()
 def stats(memory: ReadMemoryOpt = Path(".")) -> None:
     """Counts over a translation memory."""
-    from pipeline.memory import memory_stats
+    from pipeline.store.memory import memory_stats
 
     try:
         result = memory_stats(memory)
@@ -94,7 +94,7 @@ def list_cmd(
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
 ) -> None:
     """Memory entries as TSV, most recently imported first."""
-    from pipeline.memory import list_memory
+    from pipeline.store.memory import list_memory
 
     try:
         entries = list_memory(memory, limit)

@@ -218,7 +218,7 @@ def _memory_step(segments: list[Segment], memory: Path | None) -> int:
     """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
     if memory is None:
         return 0
-    from pipeline.memory import apply_memory, open_memory
+    from pipeline.store.memory import apply_memory, open_memory
 
     with open_memory(memory) as tm:
         return apply_memory(segments, tm)

@@ -12,17 +12,17 @@ from typer.testing import CliRunner
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
 from pipeline.export.registry import export_run
-from pipeline.memory import (
+from pipeline.review.importer import import_review
+from pipeline.store.cache import TranslationCache
+from pipeline.store.memory import (
     MEMORY_FILE,
     MemoryEntry,
     TranslationMemory,
     apply_memory,
-    import_review,
     list_memory,
     memory_stats,
     open_memory,
 )
-from pipeline.store.cache import TranslationCache
 
 EDITED = "The EU issued a statement."
 # Per format: an edit the file marks as done the way that format can, a confirmation of the

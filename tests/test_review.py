@@ -12,18 +12,16 @@ from lxml import etree
 from reviewrun import NEWS, build_docs, edit_table, edit_xliff2, make_run
 
 from pipeline.errors import PipelineError
-from pipeline.review import (
+from pipeline.review.files import (
     ReviewRow,
-    find_run_dir,
     inline_text,
-    load_run,
-    match_run,
     read_review_file,
     review_files,
     verdict_table,
     verdict_xliff2,
     verdict_xliff12,
 )
+from pipeline.review.match import find_run_dir, load_run, match_run
 
 DATA = Path(__file__).parent / "data" / "review"
 

@@ -1,13 +1,13 @@
-"""Read a reviewer's edited export back and check it against the run it came from.
+"""Read a reviewer's edited export back: TSV/CSV tables and XLIFF 2.1 / 1.2 files.
 
 A review file is one of the exports ``zhen export`` writes for people: the TSV/CSV table or the
 XLIFF 2.1 / 1.2 files. This module turns any of them into :class:`ReviewRow` s (segment id, the
-source the file shows, the reviewer's English and how far the file says the row is reviewed) and
-:func:`match_run` pairs them with the run's segments. It never touches a translation memory:
-:mod:`pipeline.memory` stores what this module returns only once everything has matched.
+source the file shows, the reviewer's English and how far the file says the row is reviewed);
+:func:`pipeline.review.match.match_run` pairs them with the run's segments, and
+:mod:`pipeline.store.memory` stores them only once everything has matched.
 
-Which rows count as reviewed is decided by :func:`verdict_*`; see :mod:`pipeline.memory` for the
-rule as a whole.
+Which rows count as reviewed is decided by :func:`verdict_*`; see :mod:`pipeline.store.memory`
+for the rule as a whole.
 """
 
 from __future__ import annotations
@@ -15,33 +15,41 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.document import Document, Segment
+from pipeline.document import Segment
 from pipeline.errors import PipelineError
-from pipeline.store.cache import normalize_source
 
 Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
 """``reviewed``: the file marks the row done, store it even when the English is the MT's;
 ``if-edited``: store it only when the English differs from the run's; ``not-reviewed``: ignore."""
 
+
 REVIEWED_STATUSES = frozenset({"final", "reviewed", "approved", "signed-off"})
 """Values of a table's ``status`` column (any case) that mark a row as reviewed."""
+
+
 XLIFF2_REVIEWED = frozenset({"reviewed", "final"})
+
+
 XLIFF12_REVIEWED = frozenset({"final", "signed-off"})
+
+
 XLIFF12_NOT_DONE = frozenset(
     {"new", "needs-translation", "needs-l10n", "needs-adaptation", "needs-review-translation",
      "needs-review-l10n", "needs-review-adaptation"}
 )  # fmt: skip
 """XLIFF 1.2 target states that say work remains, so the target is no reviewed edit."""
+
+
 XLIFF_SUFFIXES = (".xlf", ".xliff")
-SHOWN_MISMATCHES = 5
-"""Mismatches named in an error message; the rest are counted."""
+
 
 _STAGE = "review"
+
+
 _HINT = "re-export the review file from this run (zhen export RUN_DIR --to tsv) or pass --run"
 
 
@@ -103,9 +111,6 @@ def verdict_xliff12(state: str | None, approved: str | None) -> Verdict:
     if state in XLIFF12_REVIEWED:
         return "reviewed"
     return "not-reviewed" if state in XLIFF12_NOT_DONE else "if-edited"
-
-
-# ---------------------------------------------------------------- reading files
 
 
 def review_files(path: Path) -> list[Path]:
@@ -315,139 +320,3 @@ def _read_xliff12(root: Any, path: Path) -> list[ReviewRow]:
                 )
             )
     return rows
-
-
-# ---------------------------------------------------------------- matching the run
-
-
-def find_run_dir(path: Path) -> Path:
-    """The nearest folder at or above ``path`` holding ``documents.jsonl`` (a zhen run)."""
-    start = Path(path).resolve()
-    for folder in [start, *start.parents] if start.is_dir() else start.parents:
-        if (folder / "documents.jsonl").is_file():
-            return folder
-    raise PipelineError(
-        "cannot tell which run this review file belongs to (no documents.jsonl above it); "
-        "pass --run RUN_DIR",
-        file=str(path),
-        stage=_STAGE,
-    )
-
-
-def load_run(run_dir: Path) -> list[Document]:
-    """The documents of a finished run, for checking review files against."""
-    from pipeline.store.rundir import read_documents
-
-    documents = Path(run_dir) / "documents.jsonl"
-    if not documents.is_file():
-        raise PipelineError(
-            "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
-            file=str(run_dir),
-            stage=_STAGE,
-        )
-    try:
-        return read_documents(documents)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise PipelineError(
-            f"documents.jsonl is unreadable ({exc}); re-run zhen translate into this folder",
-            file=str(documents),
-            stage=_STAGE,
-        ) from None
-
-
-def same_text(a: str, b: str) -> bool:
-    """Texts equal as the memory keys them; characters XML cannot carry count as U+FFFD."""
-    from pipeline.export.xml import xml_safe
-
-    return normalize_source(xml_safe(a)) == normalize_source(xml_safe(b))
-
-
-def _short(text: str, width: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-class _RunIndex:
-    """The run's segments by id, and by id as XLIFF 2 wrote it (NMTOKEN)."""
-
-    def __init__(self, docs: Sequence[Document]) -> None:
-        from pipeline.export.xml import nmtoken
-
-        self.by_id: dict[str, Segment] = {}
-        self.by_token: dict[str, list[tuple[Segment, str]]] = {}
-        for doc in docs:
-            for seg in doc.segments:
-                self.by_id[seg.id] = seg
-                self.by_token.setdefault(nmtoken(seg.id), []).append((seg, doc.path))
-
-    def find(self, row: ReviewRow) -> Segment | None:
-        if not row.nmtoken_id:
-            return self.by_id.get(row.segment_id)
-        found = self.by_token.get(row.segment_id, [])
-        if len(found) > 1:
-            found = [(seg, p) for seg, p in found if p == row.doc_path]
-        return found[0][0] if len(found) == 1 else None
-
-
-def _mismatch(row: ReviewRow, seg: Segment | None) -> str | None:
-    """Why ``row`` does not belong to the run (``None`` when it does)."""
-    label = f"{row.segment_id or '(no id)'} ({row.where})"
-    if seg is None:
-        return f"{label}: unknown segment id"
-    if row.doc_id is not None and row.doc_id != seg.doc_id:
-        return f"{label}: document {row.doc_id!r} but the run has {seg.doc_id!r}"
-    for shown, actual in ((row.source, seg.source), (row.normalized, seg.normalized)):
-        if shown is not None and not same_text(shown, actual):
-            return f"{label}: source {_short(shown)!r} but the run has {_short(actual)!r}"
-    return None
-
-
-def match_run(
-    rows_by_file: Sequence[tuple[Path, Sequence[ReviewRow]]], docs: Sequence[Document]
-) -> tuple[list[ReviewedPair], int, int]:
-    """Pair every row with its run segment and pick the reviewed ones.
-
-    Returns ``(pairs, not_reviewed, blank)``: rows the file does not mark as reviewed, and rows
-    marked reviewed (or edited) whose English is empty. Every row is checked first; any row that
-    does not belong to the run raises one :class:`PipelineError` naming the first
-    :data:`SHOWN_MISMATCHES` problems and counting the rest.
-    """
-    index = _RunIndex(docs)
-    problems: list[str] = []
-    seen: dict[str, tuple[str, str]] = {}
-    pairs: list[ReviewedPair] = []
-    not_reviewed = blank = 0
-    for path, rows in rows_by_file:
-        for row in rows:
-            seg = index.find(row)
-            english = row.en.strip()
-            problem = _mismatch(row, seg)
-            if problem is None and seg is not None and seg.id in seen:
-                if seen[seg.id][0] == english:
-                    continue
-                problem = f"{seg.id} ({row.where}): English differs from {seen[seg.id][1]}"
-            if problem is not None or seg is None:
-                problems.append(problem or "")
-                continue
-            seen[seg.id] = (english, row.where)
-            edited = english != seg.en.strip()
-            if row.verdict == "not-reviewed" or (row.verdict == "if-edited" and not edited):
-                not_reviewed += 1
-            elif not english:
-                blank += 1
-            else:
-                pairs.append(ReviewedPair(seg, english, edited, path))
-    if problems:
-        shown = "; ".join(problems[:SHOWN_MISMATCHES])
-        more = (
-            f" and {len(problems) - SHOWN_MISMATCHES} more"
-            if len(problems) > SHOWN_MISMATCHES
-            else ""
-        )
-        where = ", ".join(str(p) for p, _ in rows_by_file)
-        raise PipelineError(
-            f"{len(problems)} segment(s) do not match the run: {shown}{more}; {_HINT}",
-            file=where,
-            stage=_STAGE,
-        )
-    return pairs, not_reviewed, blank

@@ -1,7 +1,8 @@
 """A translation memory of reviewed edits, reused as exact matches by later runs.
 
-``zhen review import FILE`` reads the TSV/CSV or XLIFF export a reviewer edited
-(:mod:`pipeline.review`), checks every row against the run it came from, and stores each
+``zhen review import FILE`` (:mod:`pipeline.review.importer`) reads the TSV/CSV or XLIFF export a
+reviewer edited (:mod:`pipeline.review.files`), checks every row against the run it came from
+(:mod:`pipeline.review.match`), and stores each
 reviewed pair — normalized source → reviewed English, with segment id, document, run, origin
 file and import time — in one SQLite file (``RUN_DIR/memory.sqlite3`` unless told otherwise).
 ``zhen translate --memory PATH`` then fills every segment whose source is in the memory with the
@@ -34,21 +35,24 @@ error listing them, and only then are all pairs written in one SQLite transactio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
-from pipeline.review import ReviewedPair
 from pipeline.store.cache import normalize_source
 from pipeline.store.sqlite import SQLiteStore
 
 MEMORY_FILE = "memory.sqlite3"
+
+
 SCHEMA_VERSION = 1
+
+
 _COLUMNS = ("source", "en", "mt", "segment_id", "doc_id", "run", "origin", "imported")
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
     source TEXT PRIMARY KEY,
@@ -61,6 +65,8 @@ CREATE TABLE IF NOT EXISTS memory (
     imported TEXT NOT NULL
 ) WITHOUT ROWID
 """
+
+
 _STAGE = "memory"
 
 
@@ -91,31 +97,6 @@ class MemoryStats:
     origins: int
     first_import: str | None
     last_import: str | None
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What one ``zhen review import`` did.
-
-    ``stored`` pairs were written (one per distinct source): ``edited`` ones the reviewer changed,
-    ``unchanged`` ones the reviewer confirmed as the machine wrote them. Of those, ``new`` were not
-    in the memory yet and ``replaced`` overwrote a different English. ``not_reviewed`` rows were
-    left alone (not marked and not edited), ``blank`` rows were marked or edited but empty, and
-    ``conflicts`` names segments whose English lost to another segment with the same source.
-    """
-
-    files: tuple[Path, ...]
-    run_dir: Path
-    memory: Path
-    rows: int
-    stored: int
-    edited: int
-    unchanged: int
-    new: int
-    replaced: int
-    not_reviewed: int
-    blank: int
-    conflicts: tuple[str, ...] = ()
 
 
 def memory_file(path: Path) -> Path:
@@ -248,95 +229,6 @@ def apply_memory(segments: Iterable[Segment], memory: TranslationMemory) -> int:
     return filled
 
 
-def _by_source(pairs: Sequence[ReviewedPair]) -> tuple[dict[str, ReviewedPair], list[str]]:
-    """One pair per memory key: an edit beats a confirmation, then the later pair wins."""
-    chosen: dict[str, ReviewedPair] = {}
-    conflicts: list[str] = []
-    for pair in pairs:
-        key = normalize_source(pair.segment.normalized)
-        earlier = chosen.get(key)
-        if earlier is not None and earlier.en != pair.en:
-            if earlier.edited and not pair.edited:
-                conflicts.append(pair.segment.id)
-                continue
-            conflicts.append(earlier.segment.id)
-        chosen[key] = pair
-    return chosen, conflicts
-
-
-@contextmanager
-def _writing(path: Path) -> Iterator[TranslationMemory]:
-    """The memory opened for writing; a memory file this call created is removed on failure."""
-    existed = memory_file(path).exists()
-    try:
-        with open_memory(path, create=True) as memory:
-            yield memory
-    except BaseException:
-        if not existed:
-            with suppress(FileNotFoundError):
-                memory_file(path).unlink()
-        raise
-
-
-def import_review(
-    file: Path | Sequence[Path], run_dir: Path | None = None, memory_path: Path | None = None
-) -> ImportReport:
-    """``zhen review import``: check reviewed files against their run and store the pairs.
-
-    ``file`` may be one file, a folder of XLIFF files (``xliff/`` as exported), or several of
-    either. ``run_dir`` defaults to the nearest folder above the first file holding
-    ``documents.jsonl``; ``memory_path`` (a file or a folder) defaults to
-    ``RUN_DIR/memory.sqlite3``.
-    The memory is not opened, let alone created, until every row has matched the run.
-    """
-    from pipeline.review import find_run_dir, load_run, match_run, read_review_file, review_files
-
-    given = [file] if isinstance(file, str | Path) else list(file)
-    if not given:
-        raise PipelineError("no review file given; pass the file a reviewer edited", stage=_STAGE)
-    files = [p for g in given for p in review_files(Path(g))]
-    run = (Path(run_dir) if run_dir is not None else find_run_dir(files[0])).resolve()
-    docs = load_run(run)
-    rows_by_file = [(path, read_review_file(path)) for path in files]
-    pairs, not_reviewed, blank = match_run(rows_by_file, docs)
-    chosen, conflicts = _by_source(pairs)
-    imported = datetime.now(UTC).isoformat(timespec="seconds")
-    origins = {path: str(path.resolve()) for path in files}
-    entries = [
-        MemoryEntry(
-            source=key,
-            en=pair.en,
-            mt=pair.segment.en,
-            segment_id=pair.segment.id,
-            doc_id=pair.segment.doc_id,
-            run=str(run),
-            origin=origins[pair.origin],
-            imported=imported,
-        )
-        for key, pair in chosen.items()
-    ]
-    target = memory_file(Path(memory_path) if memory_path is not None else run)
-    new = replaced = 0
-    if entries:
-        with _writing(target) as tm:
-            new, replaced = tm.store(entries)
-    edited = sum(pair.edited for pair in chosen.values())
-    return ImportReport(
-        files=tuple(files),
-        run_dir=run,
-        memory=target,
-        rows=sum(len(rows) for _, rows in rows_by_file),
-        stored=len(entries),
-        edited=edited,
-        unchanged=len(entries) - edited,
-        new=new,
-        replaced=replaced,
-        not_reviewed=not_reviewed,
-        blank=blank,
-        conflicts=tuple(conflicts),
-    )
-
-
 def memory_stats(path: Path) -> MemoryStats:
     """``zhen review stats``: counts over the memory at ``path`` (a file or a run directory)."""
     with open_memory(path) as memory:
@@ -347,18 +239,3 @@ def list_memory(path: Path, limit: int | None = None) -> list[MemoryEntry]:
     """``zhen review list``: the memory's entries, most recently imported first."""
     with open_memory(path) as memory:
         return memory.entries(limit)
-
-
-__all__ = [
-    "MEMORY_FILE",
-    "ImportReport",
-    "MemoryEntry",
-    "MemoryStats",
-    "TranslationMemory",
-    "apply_memory",
-    "import_review",
-    "list_memory",
-    "memory_file",
-    "memory_stats",
-    "open_memory",
-]
