@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.app import app
 
 SAMPLES = REPO / "corpora" / "samples"
 runner = CliRunner()

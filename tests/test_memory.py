@@ -396,11 +396,11 @@ def test_stats_and_list(run: dict[str, list[Path]], run_dir: Path) -> None:
 @pytest.fixture
 def cli() -> object:
     try:
-        from pipeline.cli import app
+        from pipeline.cli.app import app
     except ImportError:
-        from pipeline.cli_review import review_app as app
+        from pipeline.cli.review import review_app as app
 
-        pytest.skip("pipeline.cli does not import yet; review_app is tested on its own")
+        pytest.skip("pipeline.cli.app does not import yet; review_app is tested on its own")
     return app
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli_common import GlossaryOpt, InputsArg, fail, glossary_paths, report
+from pipeline.cli.common import GlossaryOpt, InputsArg, fail, glossary_paths, report
 from pipeline.errors import PipelineError
 
 if TYPE_CHECKING:

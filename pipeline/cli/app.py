@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli_common import (
+from pipeline.cli.common import (
     SCRIPTS,
     EncodingOpt,
     GlossaryOpt,
@@ -28,9 +28,9 @@ from pipeline.cli_common import (
     split_formats,
     stdin_bytes,
 )
-from pipeline.cli_glossary import glossary_app
-from pipeline.cli_models import models_app
-from pipeline.cli_review import review_app
+from pipeline.cli.glossary import glossary_app
+from pipeline.cli.models import models_app
+from pipeline.cli.review import review_app
 from pipeline.errors import PipelineError
 from pipeline.settings import SegmentSettings, Settings, TranslateSettings
 
@@ -93,8 +93,8 @@ def segment(
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Print the sentence segments that would be translated (ingest → normalize → segment)."""
+    from pipeline.cli.segments import write_segments
     from pipeline.run import prepare
-    from pipeline.segment_output import write_segments
 
     if fmt not in ("jsonl", "tsv"):
         raise typer.BadParameter("--format must be jsonl or tsv")
@@ -164,7 +164,7 @@ def translate(
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
-    from pipeline.cli_progress import download_bar, segment_bar, summary
+    from pipeline.cli.progress import download_bar, segment_bar, summary
     from pipeline.enforce import EnforceSettings
     from pipeline.packages import default_dirs
     from pipeline.run import RunOptions, translate_run

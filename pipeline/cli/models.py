@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli_common import fail
+from pipeline.cli.common import fail
 from pipeline.errors import PipelineError
 
 models_app = typer.Typer(
@@ -38,7 +38,7 @@ def install(
     ],
 ) -> None:
     """Verify and install a package (from a file, directory, URL or the Argos index)."""
-    from pipeline.cli_progress import download_bar
+    from pipeline.cli.progress import download_bar
     from pipeline.packages import default_dirs
     from pipeline.packages import install as install_package
 

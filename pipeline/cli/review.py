@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli_common import fail
+from pipeline.cli.common import fail
 from pipeline.errors import PipelineError
 
 review_app = typer.Typer(
