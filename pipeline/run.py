@@ -6,9 +6,11 @@ errors (one bad input never stops the others) and records a run signature for ``
 
 from __future__ import annotations
 
+import json
 import platform
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -17,15 +19,25 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.document import Document
+from pipeline.enforce import EnforceSettings, enforce_and_translate
 from pipeline.errors import PipelineError
-from pipeline.settings import Settings
+from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
+from pipeline.glossary import load_glossaries
+from pipeline.ingest import discover, read_document
+from pipeline.normalize import normalize_document
+from pipeline.packages import ensure_model
+from pipeline.qa import qa_segments
+from pipeline.segment import segment_document
+from pipeline.settings import NormalizeSettings, Settings
+from pipeline.store import TranslationCache
+from pipeline.store.memory import apply_memory, open_memory
+from pipeline.store.rundir import read_documents, write_documents, write_json, write_segments_jsonl
+from pipeline.translate import load_engine, translate_segments
 
 if TYPE_CHECKING:
     from pipeline.document import Segment
-    from pipeline.enforce import EnforceSettings
     from pipeline.glossary import Glossary
     from pipeline.packages import ModelDirs
-    from pipeline.store.cache import TranslationCache
     from pipeline.translate import TextEngine
 
 Progress = Callable[[int], None]
@@ -53,10 +65,6 @@ class Prepared:
 
 def prepare_one(source: str, settings: Settings, stdin: bytes | None = None) -> Document:
     """Steps 2–4 for one input: ingest → normalize → segment."""
-    from pipeline.ingest import read_document
-    from pipeline.normalize import normalize_document
-    from pipeline.segment import segment_document
-
     doc = read_document(source, settings.ingest, stdin=stdin)
     doc = normalize_document(doc, settings.normalize)
     return segment_document(doc, settings.segment)
@@ -78,8 +86,6 @@ def _unique_ids(docs: list[Document]) -> None:
 
 def prepare(inputs: list[str], settings: Settings, stdin: bytes | None = None) -> Prepared:
     """Step 1 (discover inputs) then steps 2–4 for each; failures are collected, not raised."""
-    from pipeline.ingest import discover
-
     result = Prepared()
     sources = discover(inputs, result.failures)
     for source in sources:
@@ -199,8 +205,6 @@ def _translate_step(
 ) -> dict[str, Any]:
     """Step 6: translate, enforcing the glossary when one is loaded."""
     if options.glossary is not None and len(options.glossary):
-        from pipeline.enforce import EnforceSettings, enforce_and_translate
-
         return enforce_and_translate(
             segments,
             engine,
@@ -209,7 +213,6 @@ def _translate_step(
             cache=cache,
             progress=progress,
         )
-    from pipeline.translate import translate_segments
 
     return translate_segments(segments, engine, cache=cache, progress=progress)
 
@@ -218,7 +221,6 @@ def _memory_step(segments: list[Segment], memory: Path | None) -> int:
     """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
     if memory is None:
         return 0
-    from pipeline.store.memory import apply_memory, open_memory
 
     with open_memory(memory) as tm:
         return apply_memory(segments, tm)
@@ -234,12 +236,6 @@ def _model_step(
     stats: dict[str, Any],
 ) -> dict[str, Any]:
     """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
-    from contextlib import nullcontext
-
-    from pipeline.packages import ensure_model
-    from pipeline.store.cache import TranslationCache
-    from pipeline.translate import load_engine
-
     with timer.step("load_model"):
         package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
         engine = load_engine(package, settings.translate)
@@ -278,8 +274,6 @@ def translate_run(
     stats: dict[str, Any] = {}
     pending: list[Segment] = []
     if segments:
-        from pipeline.qa import qa_segments
-
         with timer.step("memory"):
             reused = _memory_step(segments, options.memory)
         pending = [s for s in segments if s.status != "memory"]
@@ -305,8 +299,6 @@ def translate_run(
             "enforce": asdict(options.enforce) if options.enforce is not None else None,
         }
     if prepared.docs:
-        from pipeline.store.rundir import write_json
-
         write_json(run_json, options.outdir / "run.json")
         written.append(options.outdir / "run.json")
     return RunResult(prepared, written, run_json)
@@ -316,9 +308,6 @@ def _write_outputs(
     prepared: Prepared, options: RunOptions, settings: Settings, model: dict[str, Any] | None
 ) -> list[Path]:
     """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
-    from pipeline.export.markdown import write_document_outputs
-    from pipeline.store.rundir import write_documents, write_segments_jsonl
-
     outdir = options.outdir
     written: list[Path] = []
     for doc in prepared.docs:
@@ -342,10 +331,6 @@ def export_documents(
     model: dict[str, Any] | None,
 ) -> list[Path]:
     """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents."""
-    from pipeline.export.common import RunInfo
-    from pipeline.export.registry import export_run
-    from pipeline.export.spans import term_lookup_from
-
     run = RunInfo(
         tool_version=__version__,
         model_name=f"{model['model']} {model['version']}" if model else "unknown",
@@ -370,12 +355,6 @@ def export_existing_run(
     run_dir: Path, dest: Path, formats: list[str], glossary_files: list[Path]
 ) -> list[Path]:
     """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports."""
-    import json
-
-    from pipeline.glossary import load_glossaries
-    from pipeline.settings import NormalizeSettings
-    from pipeline.store.rundir import read_documents
-
     documents = run_dir / "documents.jsonl"
     if not documents.is_file():
         raise PipelineError(

@@ -81,6 +81,7 @@ def _load_models(
     model_dir: str, sp_model: str, device: str, compute_type: str, threads: int
 ) -> tuple[Any, Any]:
     """Load translator and tokenizer once per process for each distinct configuration."""
+    # Lazy: native runtime; only translating needs it.
     import ctranslate2
     import sentencepiece
 
@@ -121,6 +122,7 @@ def target_pieces(text: str, vocab: frozenset[str]) -> list[str]:
 
 def _resolve_device(requested: str) -> str:
     """``auto`` → ``cuda`` when CTranslate2 sees a GPU; ``cuda`` without one is a user error."""
+    # Lazy: native runtime; only translating needs it.
     import ctranslate2
 
     gpus = ctranslate2.get_cuda_device_count()
@@ -135,6 +137,7 @@ def _resolve_device(requested: str) -> str:
 
 def _check_compute_type(device: str, compute_type: str) -> None:
     """Refuse a compute type the hardware lacks with the list of ones it has."""
+    # Lazy: native runtime; only translating needs it.
     import ctranslate2
 
     supported = sorted(ctranslate2.get_supported_compute_types(device))

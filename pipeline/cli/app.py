@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline import __version__
 from pipeline.cli.common import (
     SCRIPTS,
     EncodingOpt,
@@ -32,7 +33,13 @@ from pipeline.cli.glossary import glossary_app
 from pipeline.cli.models import models_app
 from pipeline.cli.review import review_app
 from pipeline.errors import PipelineError
-from pipeline.settings import SegmentSettings, Settings, TranslateSettings
+from pipeline.settings import (
+    IngestSettings,
+    NormalizeSettings,
+    SegmentSettings,
+    Settings,
+    TranslateSettings,
+)
 
 if TYPE_CHECKING:
     from pipeline.glossary import Glossary
@@ -55,8 +62,6 @@ SEGMENT_DEFAULTS = SegmentSettings()
 
 def _version(value: bool) -> None:
     if value:
-        from pipeline import __version__
-
         typer.echo(f"zhen {__version__}")
         raise typer.Exit()
 
@@ -73,8 +78,6 @@ def root(
 
 def prep_settings(encoding: str | None, script: str, max_chars: int) -> Settings:
     """Settings for ingest → normalize → segment from the shared options."""
-    from pipeline.settings import IngestSettings, NormalizeSettings
-
     if script not in SCRIPTS:
         raise typer.BadParameter(f"--script must be one of {', '.join(SCRIPTS)}")
     return Settings(
@@ -93,6 +96,7 @@ def segment(
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Print the sentence segments that would be translated (ingest → normalize → segment)."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.cli.segments import write_segments
     from pipeline.run import prepare
 
@@ -111,6 +115,7 @@ def load_glossary(paths: list[Path], settings: Settings) -> Glossary | None:
     """The merged glossary for a run, normalized like the documents (``None`` without one)."""
     if not paths:
         return None
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import load_glossaries
 
     return load_glossaries(paths, settings.normalize)
@@ -164,6 +169,7 @@ def translate(
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
 ) -> None:
     """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.cli.progress import download_bar, segment_bar, summary
     from pipeline.enforce import EnforceSettings
     from pipeline.packages import default_dirs
@@ -225,6 +231,7 @@ def export_cmd(
     no_glossary: NoGlossaryOpt = False,
 ) -> None:
     """Write review exports for an existing translation run."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.run import export_existing_run
 
     try:

@@ -31,6 +31,7 @@ GlossaryFileArg = Annotated[Path, typer.Argument(help="Glossary TSV file.")]
 
 def _load(paths: list[Path] | None) -> Glossary:
     """The merged glossaries named (default: ./glossaries/*.tsv), normalized like documents."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import load_glossaries
     from pipeline.settings import NormalizeSettings
 
@@ -53,6 +54,7 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(help="Glossary TSV files.")],
 ) -> None:
     """Check glossaries: duplicate ids, conflicting forms, empty fields, bad status, whitespace."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import validate as validate_file
     from pipeline.settings import NormalizeSettings
 
@@ -71,6 +73,7 @@ def validate(
 @glossary_app.command("list")
 def list_cmd(glossary: GlossaryOpt = None) -> None:
     """Every term, as a TSV table."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import terms_frame
 
     _print_frame(terms_frame(_load(glossary)))
@@ -82,6 +85,7 @@ def show(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Show the terms matching an id, a source form or a rendering."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import lookup
 
     terms = lookup(_load(glossary), query)
@@ -107,6 +111,7 @@ def add(
     status: Annotated[str, typer.Option(help="approved or proposed.")] = "approved",
 ) -> None:
     """Append a term (the file is rewritten atomically; other lines stay byte-for-byte)."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import add_term, make_term
 
     try:
@@ -119,6 +124,7 @@ def add(
 @glossary_app.command()
 def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="Term id.")]) -> None:
     """Remove a term by id."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import remove_term
 
     try:
@@ -140,6 +146,7 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Convert a glossary from another tool into zhen's TSV."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import import_glossary, save_glossary
 
     try:
@@ -160,6 +167,7 @@ def export_cmd(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Export glossaries for spreadsheets, CAT tools (TBX) or DeepL."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import export_glossary
 
     merged = _load(glossary)
@@ -172,6 +180,7 @@ def export_cmd(
 
 def _corpus(inputs: list[str]) -> list[tuple[str, str]]:
     """``(doc id, normalized text)`` for every readable input; bad ones are reported."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.run import corpus_texts
     from pipeline.settings import Settings
 
@@ -186,6 +195,7 @@ def _corpus(inputs: list[str]) -> list[tuple[str, str]]:
 @glossary_app.command()
 def stats(inputs: InputsArg, glossary: GlossaryOpt = None) -> None:
     """How often each term occurs in a corpus (TSV: id, en, occurrences, documents, …)."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import term_stats
 
     _print_frame(term_stats(_corpus(inputs), _load(glossary)))
@@ -201,6 +211,7 @@ def extract(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Mine candidate terms (Chinese with an English gloss, acronyms) as status=proposed rows."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.glossary import extract_candidates, write_candidates
 
     existing = _load(glossary) if glossary or Path("glossaries").is_dir() else None

@@ -19,6 +19,7 @@ models_app = typer.Typer(
 @models_app.command("list")
 def list_cmd() -> None:
     """Installed translation packages: zhen's own and those Argos Translate installed."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.packages import default_dirs, list_packages
 
     packages = list_packages(default_dirs())
@@ -38,6 +39,7 @@ def install(
     ],
 ) -> None:
     """Verify and install a package (from a file, directory, URL or the Argos index)."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.cli.progress import download_bar
     from pipeline.packages import default_dirs
     from pipeline.packages import install as install_package
@@ -55,6 +57,7 @@ def remove(
     name: Annotated[list[str], typer.Argument(help="Package name, path or language pair.")],
 ) -> None:
     """Remove an installed package."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.packages import default_dirs
     from pipeline.packages import remove as remove_package
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 def _progress() -> Any:
     """A rich progress display on standard error (it degrades to nothing when not a terminal)."""
+    # Lazy: ~110 ms to import; only progress output needs it.
     from rich.console import Console
     from rich.progress import (
         BarColumn,

@@ -48,6 +48,7 @@ def import_cmd(
     memory: MemoryOpt = None,
 ) -> None:
     """Store reviewed segments (marked final/reviewed/approved, or edited) in the memory."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.review import import_review
 
     try:
@@ -76,6 +77,7 @@ def import_cmd(
 @review_app.command()
 def stats(memory: ReadMemoryOpt = Path(".")) -> None:
     """Counts over a translation memory."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.store.memory import memory_stats
 
     try:
@@ -94,6 +96,7 @@ def list_cmd(
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
 ) -> None:
     """Memory entries as TSV, most recently imported first."""
+    # Lazy: zhen --help must not load the library.
     from pipeline.store.memory import list_memory
 
     try:

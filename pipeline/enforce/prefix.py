@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from pipeline.translate import Engine, target_vocabulary
+
 Scorer = Callable[[list[str], list[str]], list[float]]
 """``scorer(sources, targets)`` → mean log-probability per piece of each target given its
 source: comparable across targets of different lengths."""
@@ -30,8 +32,6 @@ _END_PUNCT = ".!?…。”\"'’)"
 def engine_scorer(engine: object) -> Scorer | None:
     """A scorer over a loaded :class:`pipeline.translate.Engine`, or ``None`` for other engines
     (test fakes) and packages without a readable vocabulary."""
-    from pipeline.translate import Engine, target_vocabulary
-
     if not isinstance(engine, Engine):
         return None
     if not target_vocabulary(str(engine.package.model_dir)):

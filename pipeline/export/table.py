@@ -13,6 +13,8 @@ from pipeline.store.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     import polars as pl
+import polars as pl
+
 from pipeline.export.common import RunInfo, ordered_segments
 from pipeline.export.spans import TermLookup
 
@@ -30,8 +32,6 @@ LIST_SEPARATOR = "|"
 
 def segments_frame(docs: Sequence[Document], join_lists: bool) -> pl.DataFrame:
     """One row per segment as a polars DataFrame; list columns joined with ``|`` if asked."""
-    import polars as pl
-
     rows: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS}
     for doc in docs:
         for seg in ordered_segments(doc):

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from pipeline.document import Document, Segment
 from pipeline.export.common import (
     SOURCE_LANG,
@@ -53,8 +55,6 @@ def _run_settings(run: RunInfo) -> str:
 
 
 def _tostring(root: Any) -> bytes:
-    from lxml import etree
-
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -72,8 +72,6 @@ def build_tmx(docs: Sequence[Document], run: RunInfo) -> bytes:
     is kept as an ``x-original`` prop when it differs. An untranslated segment has no English
     ``<tuv>``, so importing the file into a memory adds no empty translations.
     """
-    from lxml import etree
-
     created = run.created_utc().strftime("%Y%m%dT%H%M%SZ")
     root = etree.Element("tmx", version="1.4")
     header = etree.SubElement(
@@ -128,8 +126,6 @@ def export_tmx(
 def _append_text(parent: Any, text: str, cp_tag: str) -> None:
     """Append ``text`` at the end of ``parent``'s content, writing XML-forbidden characters as
     ``<cp hex=".."/>`` elements (lone surrogates, which cannot be written at all, as U+FFFD)."""
-    from lxml import etree
-
     text = _SURROGATE.sub("\ufffd", text)
     pos = 0
     for m in [*_NOT_XML.finditer(text), None]:
@@ -146,8 +142,6 @@ def _append_text(parent: Any, text: str, cp_tag: str) -> None:
 
 def _fill_inline(parent: Any, text: str, spans: Sequence[TermSpan], mrk_id: str) -> None:
     """Fill ``<source>``/``<target>`` with text and a ``<mrk type="term">`` around each term."""
-    from lxml import etree
-
     ns = f"{{{XLIFF2_NS}}}"
     # An explicit empty text keeps lxml's pretty printer from indenting inside mixed content.
     parent.text = ""
@@ -164,8 +158,6 @@ def _fill_inline(parent: Any, text: str, spans: Sequence[TermSpan], mrk_id: str)
 
 
 def _note(notes: Any, category: str, text: str, applies_to: str | None = None) -> None:
-    from lxml import etree
-
     attrs = {"category": category} | ({"appliesTo": applies_to} if applies_to else {})
     etree.SubElement(notes, f"{{{XLIFF2_NS}}}note", attrs).text = xml_safe(text)
 
@@ -176,8 +168,6 @@ def _substate(status: str) -> str:
 
 def _unit_notes(unit: Any, segs: Sequence[Segment]) -> None:
     """QA flags, missed terms and differing original text, one note per segment and kind."""
-    from lxml import etree
-
     notes = etree.SubElement(unit, f"{{{XLIFF2_NS}}}notes")
     for seg in segs:
         if seg.flags:
@@ -193,8 +183,6 @@ def _unit_notes(unit: Any, segs: Sequence[Segment]) -> None:
 def build_xliff2(doc: Document, run: RunInfo, term_lookup: TermLookup | None = None) -> bytes:
     """An XLIFF 2.1 document for one article: a ``<unit>`` per block, a ``<segment>`` per
     sentence, ``state`` "translated" or "initial" with the pipeline status as ``subState``."""
-    from lxml import etree
-
     ns = f"{{{XLIFF2_NS}}}"
     root = etree.Element(
         f"{ns}xliff",
@@ -275,8 +263,6 @@ def _target_state(seg: Segment) -> tuple[str, str | None]:
 def build_xliff12(doc: Document, run: RunInfo) -> bytes:
     """An XLIFF 1.2 document for one article: a ``<group>`` per block, a ``<trans-unit>`` per
     sentence (``id`` = segment id), QA flags and glossary data as ``<note>`` elements."""
-    from lxml import etree
-
     ns = f"{{{XLIFF12_NS}}}"
     root = etree.Element(f"{ns}xliff", nsmap={None: XLIFF12_NS}, version="1.2")
     file_el = etree.SubElement(

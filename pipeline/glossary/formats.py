@@ -28,6 +28,8 @@ from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
+
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import COLUMNS, ID_RE, SEP, STATUSES, Term
@@ -211,8 +213,6 @@ def _local(tag: object) -> str:
 
 def _tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
     """Rows from TBX-Basic (v3) or older TBX (v2); entries without zh and en are skipped."""
-    from lxml import etree
-
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
         root = etree.fromstring(data, parser)

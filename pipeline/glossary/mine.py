@@ -59,6 +59,7 @@ def _docs(texts: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
 
 def terms_frame(glossary: Glossary) -> pl.DataFrame:
     """The glossary as a table (for ``zhen glossary list``): one row per term."""
+    # Lazy: polars takes ~0.4 s to import; only tables need it.
     import polars as pl
 
     rows = [dict(zip(COLUMNS, t.row(), strict=True)) | {"line": t.line} for t in glossary]
@@ -71,6 +72,7 @@ def term_stats(docs: Iterable[str | tuple[str, str]], glossary: Glossary) -> pl.
     Every term gets a row (unused ones with zeros, so reviewers see dead entries); ``glossed``
     counts occurrences that the source already glosses, ``forms`` lists the surface forms seen.
     """
+    # Lazy: polars takes ~0.4 s to import; only tables need it.
     import polars as pl
 
     occurrences: Counter[str] = Counter()
@@ -241,6 +243,7 @@ def extract_candidates(
     term's rendering is kept, with a note naming that term. Bare acronyms seen at least
     ``min_acronym_count`` times get a row too (``zh`` left for the reviewer to fill in).
     """
+    # Lazy: polars takes ~0.4 s to import; only tables need it.
     import polars as pl
 
     docs = _docs(texts)

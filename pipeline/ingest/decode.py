@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import unicodedata
 from dataclasses import dataclass
 
 from pipeline.errors import PipelineError
@@ -247,6 +248,7 @@ def _best_cjk(data: bytes) -> Decoded | None:
 
 def _charset_normalizer(data: bytes, file: str) -> Decoded:
     """Last resort for non-Chinese legacy codecs; reject guesses that decode to control chars."""
+    # Lazy: only the rare non-Chinese legacy codec needs it.
     from charset_normalizer import from_bytes
 
     match = from_bytes(data).best()
@@ -264,8 +266,6 @@ def _charset_normalizer(data: bytes, file: str) -> Decoded:
 
 def _looks_like_text(text: str) -> bool:
     """Mostly printable: control, private-use, unassigned characters and U+FFFD under 1%."""
-    import unicodedata
-
     sample = text[:_SAMPLE_CHARS]
     bad = sum(
         1

@@ -14,7 +14,10 @@ from pipeline.ingest.chrome import (
 
 if TYPE_CHECKING:
     pass
+from selectolax.lexbor import LexborHTMLParser
+
 from pipeline.ingest.html import html_candidates
+from pipeline.ingest.markdown import inline_link
 
 _STAMP = re.compile(r"<!--\s*(\d{9,13})\s*-->")
 _RULE = re.compile(r"-{3,}\s*")
@@ -33,8 +36,6 @@ def looks_like_feed_export(text: str) -> bool:
 
 def parse_feed_export(text: str) -> tuple[Metadata, list[Candidate]]:
     """Exporter header (timestamp comment, title link, rule), then the article as HTML."""
-    from selectolax.lexbor import LexborHTMLParser
-
     lines = text.lstrip().split("\n")
     meta = Metadata()
     stamp = _STAMP.fullmatch(lines[0].strip())
@@ -55,7 +56,5 @@ def parse_feed_export(text: str) -> tuple[Metadata, list[Candidate]]:
 
 def _title_link(line: str) -> tuple[str, str | None]:
     """``[title](url)`` parsed with markdown-it; a line that is not a link is the bare title."""
-    from pipeline.ingest.markdown import inline_link
-
     title, url = inline_link(line)
     return (title or line), url

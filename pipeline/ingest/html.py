@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 from pipeline.document import BlockKind, Metadata
 from pipeline.ingest.chrome import (
     TITLE_SEPARATORS,
@@ -314,8 +316,6 @@ def _meta_content(tree: Any, *keys: str) -> str | None:
 
 def parse_html(text: str) -> tuple[Metadata, list[Candidate]]:
     """A web page: metadata from <title>/og:/meta tags, text from <article>/<main>/<body>."""
-    from selectolax.lexbor import LexborHTMLParser
-
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     canonical = tree.css_first('link[rel="canonical"]')

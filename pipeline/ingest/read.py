@@ -18,6 +18,14 @@ from pipeline.document import Document, Metadata
 from pipeline.errors import PipelineError
 from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule, is_cjk
 from pipeline.ingest.decode import decode_bytes, sniff_binary
+from pipeline.ingest.feedexport import looks_like_feed_export, parse_feed_export
+from pipeline.ingest.html import parse_html
+from pipeline.ingest.markdown import (
+    has_front_matter,
+    looks_like_omnivore,
+    markdown_signals,
+    parse_markdown,
+)
 from pipeline.settings import IngestSettings
 
 FORMATS: tuple[str, ...] = ("feed-html", "html", "markdown", "omnivore", "text")
@@ -105,25 +113,16 @@ def explain_bytes(
 
 def _parse(text: str, fmt: str) -> tuple[Metadata, list[Candidate]]:
     if fmt == "feed-html":
-        from pipeline.ingest.feedexport import parse_feed_export
-
         return parse_feed_export(text)
     if fmt == "html":
-        from pipeline.ingest.html import parse_html
-
         return parse_html(text)
     if fmt in ("markdown", "omnivore"):
-        from pipeline.ingest.markdown import parse_markdown
-
         return parse_markdown(text)
     return Metadata(), text_candidates(text)
 
 
 def detect_format(text: str, name: str = "") -> str:
     """One of :data:`FORMATS`, decided by content; the extension only breaks Markdown/text ties."""
-    from pipeline.ingest.feedexport import looks_like_feed_export
-    from pipeline.ingest.markdown import has_front_matter, looks_like_omnivore, markdown_signals
-
     if looks_like_feed_export(text):
         return "feed-html"
     if looks_like_omnivore(text):

@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from lxml import etree
+
 from pipeline.document import Segment
 from pipeline.errors import PipelineError
+from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS
 
 Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
 """``reviewed``: the file marks the row done, store it even when the English is the MT's;
@@ -225,10 +228,6 @@ def _read_table(text: str, path: Path) -> list[ReviewRow]:
 def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
     """Rows of an XLIFF 2.x or 1.2 file; other XML (TMX, HTML) is refused by name. The parser
     gets the bytes so that it honours the file's own encoding declaration."""
-    from lxml import etree
-
-    from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS
-
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
@@ -279,8 +278,6 @@ def inline_text(element: Any, path: Path) -> str:
 
 
 def _read_xliff2(root: Any, path: Path) -> list[ReviewRow]:
-    from pipeline.export.xml import XLIFF2_NS
-
     x = {"x": XLIFF2_NS}
     rows = []
     for file_el in root.iterfind("x:file", x):

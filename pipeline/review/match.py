@@ -11,8 +11,10 @@ from pathlib import Path
 
 from pipeline.document import Document, Segment
 from pipeline.errors import PipelineError
+from pipeline.export.xml import nmtoken, xml_safe
 from pipeline.review.files import _HINT, _STAGE, ReviewedPair, ReviewRow
 from pipeline.store.cache import normalize_source
+from pipeline.store.rundir import read_documents
 
 SHOWN_MISMATCHES = 5
 """Mismatches named in an error message; the rest are counted."""
@@ -34,8 +36,6 @@ def find_run_dir(path: Path) -> Path:
 
 def load_run(run_dir: Path) -> list[Document]:
     """The documents of a finished run, for checking review files against."""
-    from pipeline.store.rundir import read_documents
-
     documents = Path(run_dir) / "documents.jsonl"
     if not documents.is_file():
         raise PipelineError(
@@ -55,8 +55,6 @@ def load_run(run_dir: Path) -> list[Document]:
 
 def same_text(a: str, b: str) -> bool:
     """Texts equal as the memory keys them; characters XML cannot carry count as U+FFFD."""
-    from pipeline.export.xml import xml_safe
-
     return normalize_source(xml_safe(a)) == normalize_source(xml_safe(b))
 
 
@@ -69,8 +67,6 @@ class _RunIndex:
     """The run's segments by id, and by id as XLIFF 2 wrote it (NMTOKEN)."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
-        from pipeline.export.xml import nmtoken
-
         self.by_id: dict[str, Segment] = {}
         self.by_token: dict[str, list[tuple[Segment, str]]] = {}
         for doc in docs:
