@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
+from pipeline.chars import has_han
 from pipeline.document import Segment
 
 FLAGS: dict[str, str] = {
@@ -33,7 +34,6 @@ FLAGS: dict[str, str] = {
 LENGTH_RATIO_BOUNDS: tuple[float, float] = (1.25, 6.9)
 LENGTH_RATIO_MIN_SOURCE = 8
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # ---------------------------------------------------------------- Chinese numerals
 
@@ -379,7 +379,7 @@ def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[s
     elif en.strip():
         if missing_numbers(source_normalized, en):
             found.add("number-missing")
-        if _HAN.search(en):
+        if has_han(en):
             found.add("cjk-in-output")
         if length_ratio_out_of_band(source_normalized, en):
             found.add("length-ratio")

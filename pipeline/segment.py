@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from itertools import pairwise
 
+from pipeline.chars import CJK, CJK_RE
 from pipeline.document import Document, Segment
 from pipeline.errors import PipelineError
 from pipeline.settings import SegmentSettings
@@ -48,8 +49,6 @@ _CLOSER_OF = dict(zip(_OPENERS, "」』》）)”’】〉〕］", strict=True))
 _PAIR_CHARS = re.compile("[" + re.escape(_OPENERS + "".join(_CLOSER_OF.values()) + '"') + "]")
 # Closers a sentence end carries along; not 》〉: a title ending in ！ (《战狼！》) ends nothing.
 _CLOSERS = "”’」』）)]】〕］｝}\"'"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK = _HAN + "\u3000-\u303f\u3040-\u30ff\uff00-\uffef"
 
 _SENTENCE_END = re.compile(
     # the leading lookahead is a charset ``re`` uses to skip ahead at C speed (6x faster)
@@ -65,8 +64,7 @@ _URL = re.compile(
     r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
 )
 _URL_TRAILING = ".,;:!?)]'"
-_NEXT_STARTS_SENTENCE = re.compile(f'[A-Z{_CJK}"“‘「『《（(【\\[]')
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+_NEXT_STARTS_SENTENCE = re.compile(f'[A-Z{CJK}"“‘「『《（(【\\[]')
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _PATH_CHARS = frozenset("/@\\:=&?#%_-0123456789")
@@ -86,7 +84,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 # Split points for over-long sentences, best first; each match ends where the split goes.
 _TIERS: tuple[re.Pattern[str], ...] = (
     re.compile(f"[；;][{re.escape(_CLOSERS)}]* *"),
-    re.compile(f"(?:[，：]|[,:](?= |[{_CJK}]))[{re.escape(_CLOSERS)}]* *"),
+    re.compile(f"(?:[，：]|[,:](?= |[{CJK}]))[{re.escape(_CLOSERS)}]* *"),
     re.compile("[、]|——|—| +(?=[^ ])"),
 )
 _NO_CUT_BEFORE = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\u0300-\u036f]")
@@ -151,7 +149,7 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
     if m.group("cjk") or m.group("ell_term"):
         return True
     if m.group("bang"):
-        return not nxt or spaced or bool(_CJK_CHAR.match(nxt))
+        return not nxt or spaced or bool(CJK_RE.match(nxt))
     if m.group("ellipsis"):
         if not nxt or m.group("closers"):
             return True
@@ -159,7 +157,7 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
     # a single "."
     if not nxt:
         return True
-    follows = _NEXT_STARTS_SENTENCE if spaced else _CJK_CHAR
+    follows = _NEXT_STARTS_SENTENCE if spaced else CJK_RE
     if not follows.match(nxt):
         return False
     word = _WORD_BEFORE_DOT.search(text, max(0, m.start() - 30), m.start())

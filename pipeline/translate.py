@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.chars import CJK_LETTER_RE
 from pipeline.document import Segment
 from pipeline.errors import ModelError
 from pipeline.packages import PackageInfo, fingerprint
@@ -35,10 +36,6 @@ _SPLIT_APOSTROPHE = re.compile(r"(?<=\w) ' (?=(?:s|t|re|ve|ll|d|m)\b)")
 _MAX_PIECE = 32
 """Longest vocabulary piece tried when splitting a target prefix."""
 _SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<blank>"})
-_CJK = re.compile(
-    "[\u3005-\u3007\u3041-\u3096\u30a1-\u30fa\u3105-\u312f\u31a0-\u31bf\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
-)
 
 Progress = Callable[[int], None]
 """Called with how many more input items just finished (duplicates and skips included)."""
@@ -265,7 +262,7 @@ def needs_translation(text: str) -> bool:
     """Only text with Chinese (or other CJK) characters goes to the model; numbers, URLs,
     punctuation and Latin text come through unchanged instead of being paraphrased.
     """
-    return _CJK.search(text) is not None
+    return CJK_LETTER_RE.search(text) is not None
 
 
 def make_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:

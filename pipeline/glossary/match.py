@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from pipeline.glossary.terms import Match, Term, fold, has_cjk, source_keys
+from pipeline.chars import has_han
+from pipeline.glossary.terms import Match, Term, fold, source_keys
 from pipeline.settings import NormalizeSettings
 
 _OPEN_PARENS = "(（"
@@ -72,7 +73,7 @@ class Matcher:
             if term.abbr:
                 forms.append((term.abbr, "abbr"))
             for form, via in forms:
-                plural = not has_cjk(form) and form[-1].isascii() and form[-1].isupper()
+                plural = not has_han(form) and form[-1].isascii() and form[-1].isupper()
                 for key in source_keys(form, settings):
                     left, right = _is_word(key[0]), _is_word(key[-1])
                     free = not (left or right)
@@ -143,7 +144,7 @@ class Matcher:
         if not inner:
             return None
         key = fold(inner)
-        if has_cjk(inner):
+        if has_han(inner):
             entry = self.entries.get(key)
             return "form" if entry is not None and entry.term.id == term.id else None
         if not any(c.isalpha() for c in inner):

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.chars import HAN, has_han
 from pipeline.glossary.collection import Glossary, match_terms
 from pipeline.glossary.formats import save_glossary, slug
-from pipeline.glossary.terms import COLUMNS, Term, fold, has_cjk
+from pipeline.glossary.terms import COLUMNS, Term, fold
 
 if TYPE_CHECKING:
     import polars as pl
@@ -34,8 +35,8 @@ _ACRONYM = r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
 _ACRONYM_TOKEN = re.compile(rf"(?<![%A-Za-z0-9])({_ACRONYM}(?: {_ACRONYM})*)s?(?![A-Za-z0-9])")
 _ACRONYM_BEFORE = re.compile(rf"(?<![A-Za-z0-9])({_ACRONYM})s?\W{{0,3}}\Z")
 _IS_ACRONYM = re.compile(rf"{_ACRONYM}(?: {_ACRONYM})*s?")
-_CJK_TERM = re.compile(r"[\u3400-\u9fff·]{2,16}")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff·]")
+_CJK_TERM = re.compile(f"[{HAN}·]{{2,16}}")
+_CJK_CHAR = re.compile(f"[{HAN}·]")
 _EXPANSION = re.compile(
     r"((?:[A-Z][A-Za-z'’.-]*)(?:[ -](?:[A-Z][A-Za-z'’.-]*|of|the|and|against|for|on|in|to|at))+)"
     r"[\W_]{0,4}\Z"
@@ -140,7 +141,7 @@ def _term_before(text: str, p: int, gloss: str) -> str | None:
     if p > 0 and text[p - 1] in _QUOTES:
         start = text.rfind(_QUOTES[text[p - 1]], max(0, p - 40), p - 1)
         inner = text[start + 1 : p - 1].strip() if start >= 0 else ""
-        ok = has_cjk(inner) and not any(c in inner for c in "。！？；，\n")
+        ok = has_han(inner) and not any(c in inner for c in "。！？；，\n")
         return inner if ok else None
     j = p
     while j > 0 and p - j < 40 and _CJK_CHAR.match(text[j - 1]):
@@ -157,7 +158,7 @@ def _pairs(docs: list[tuple[str, str]]) -> tuple[list[tuple[str, str, str]], Cou
         for m in _PAREN.finditer(text):
             inner, p = " ".join(m.group(1).split()), m.start()
             context = _context(text, p, m.end())
-            if has_cjk(inner):
+            if has_han(inner):
                 acr = _ACRONYM_BEFORE.search(text, max(0, p - 40), p)
                 if acr and _CJK_TERM.fullmatch(inner):
                     pairs.append((inner, acr.group(1), context))

@@ -33,20 +33,12 @@ ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-
-
 _SCRIPTS_FOR_AUTO = ("t2s", "tw2sp", "hk2s")
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters only, so offsets stay put (``str.lower`` can change lengths)."""
     return text.translate(_LOWER)
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` contains a CJK ideograph."""
-    return _CJK_RE.search(text) is not None
 
 
 @dataclass(frozen=True)

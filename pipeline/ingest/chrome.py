@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from pipeline.chars import is_cjk
 from pipeline.document import Block, BlockKind, Metadata
 
 
@@ -284,11 +285,6 @@ def iso_date(value: object) -> str | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
     except ValueError:
         return text or None
-
-
-def is_cjk(ch: str) -> bool:
-    """CJK ideographs, kana and full-width forms: text that is written without spaces."""
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
 
 
 _NEWLINE_RUN = re.compile(r"\s*\n\s*")

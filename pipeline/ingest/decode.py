@@ -15,6 +15,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
+from pipeline.chars import has_han
 from pipeline.errors import PipelineError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -141,7 +142,7 @@ def _utf8_or_short_cjk(data: bytes, text: str) -> Decoded:
     strong Chinese score settles it, while Latin accents never score that high.
     """
     sample = text[:_SAMPLE_CHARS]
-    if sample.isascii() or any("\u3400" <= ch <= "\u9fff" for ch in sample):
+    if sample.isascii() or has_han(sample):
         return Decoded(text, "utf-8")
     alt = _best_cjk(data)
     if alt is not None and plausibility(alt.text, alt.encoding) >= _STRONG_SCORE:

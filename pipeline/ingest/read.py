@@ -14,9 +14,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from pipeline.chars import is_cjk
 from pipeline.document import Document, Metadata
 from pipeline.errors import PipelineError
-from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule, is_cjk
+from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule
 from pipeline.ingest.decode import decode_bytes, sniff_binary
 from pipeline.ingest.feedexport import looks_like_feed_export, parse_feed_export
 from pipeline.ingest.html import parse_html

@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 
+from pipeline.chars import CJK, CJK_PUNCT
 from pipeline.document import Block, Document
 from pipeline.normalize.script import (
     ScriptCounts,
@@ -55,16 +56,6 @@ _DELETE_FORMAT = (
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
     "\ufeff\ufff9\ufffa\ufffb"
 )
-# Characters between which a line break is noise: Han, kana, bopomofo, CJK/full-width punctuation.
-_CJK = (
-    "\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff01-\uff60\U00020000-\U0003134f"
-)
-# CJK and full-width punctuation, plus opening/closing curly quotes on their inner side.
-_CJK_PUNCT = (
-    "\u3001-\u3003\u3008-\u3011\u3014-\u301f\ufe10-\ufe1f\ufe30-\ufe4f"
-    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff60"
-)
 _EMOJI = (
     "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
     "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\ufe0f"
@@ -80,7 +71,7 @@ _CONTEXTUAL_MAP = {"．": ".", "－": "-", "／": "/", "：": ":", _ZWJ: _DROP}
 # Runs of whitespace/deleted chars that need work; a lone space between words is left alone.
 _COLLAPSE = re.compile(
     "\x00[ \n\x00]*|\n[ \n\x00]*| [ \n\x00]+| (?<=^ )| (?=\\Z)"
-    f"| (?<=[{_CJK_PUNCT}“‘] )| (?=[{_CJK_PUNCT}”’])"
+    f"| (?<=[{CJK_PUNCT}“‘] )| (?=[{CJK_PUNCT}”’])"
 )
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -167,9 +158,9 @@ def _map_run(match: re.Match[str]) -> str:
 @cache
 def _cjk_re() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return (
-        re.compile(f"[{_CJK}]"),
-        re.compile(f"[{_CJK_PUNCT}“‘]"),
-        re.compile(f"[{_CJK_PUNCT}”’]"),
+        re.compile(f"[{CJK}]"),
+        re.compile(f"[{CJK_PUNCT}“‘]"),
+        re.compile(f"[{CJK_PUNCT}”’]"),
     )
 
 
