@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import __version__
 from pipeline.document import Document
 from pipeline.enforce import EnforceSettings, enforce_and_translate
-from pipeline.errors import PipelineError
+from pipeline.errors import ExportError, PipelineError
 from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
 from pipeline.glossary import load_glossaries
 from pipeline.ingest import discover, read_document
@@ -357,10 +357,9 @@ def export_existing_run(
     """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports."""
     documents = run_dir / "documents.jsonl"
     if not documents.is_file():
-        raise PipelineError(
+        raise ExportError(
             "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
             file=str(run_dir),
-            stage="export",
         )
     run_json = run_dir / "run.json"
     meta = json.loads(run_json.read_text(encoding="utf-8")) if run_json.is_file() else {}

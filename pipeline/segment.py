@@ -37,7 +37,7 @@ from itertools import pairwise
 
 from pipeline.chars import CJK, CJK_RE
 from pipeline.document import Document, Segment
-from pipeline.errors import PipelineError
+from pipeline.errors import SegmentError, SettingsError
 from pipeline.settings import SegmentSettings
 
 MIN_MAX_CHARS = 10
@@ -249,8 +249,8 @@ def _split_long(
 def split_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` tiling ``text`` exactly, none longer than ``max_chars``."""
     if max_chars < MIN_MAX_CHARS:
-        raise PipelineError(
-            f"max_chars is {max_chars}; set it to at least {MIN_MAX_CHARS}", stage="segment"
+        raise SettingsError(
+            f"max_chars is {max_chars}; set it to at least {MIN_MAX_CHARS}", file="--max-chars"
         )
     if not text:
         return []
@@ -280,10 +280,9 @@ def segment_document(doc: Document, settings: SegmentSettings) -> Document:
         if not normalized.strip():
             continue
         if len(block.offsets) != len(normalized) + 1:
-            raise PipelineError(
+            raise SegmentError(
                 f"block {block.index} has no offsets for its normalized text; run normalize first",
                 file=doc.path,
-                stage="segment",
             )
         spans = split_sentences(normalized, settings.max_chars)
         # (normalized, original) boundaries; one that does not advance in the original (only

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from pipeline.chars import CJK_LETTER_RE
 from pipeline.document import Segment
-from pipeline.errors import ModelError
+from pipeline.errors import ModelError, SettingsError, TranslateError
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
 from pipeline.store.cache import TranslationCache, normalize_source
@@ -126,9 +126,12 @@ def _resolve_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if gpus > 0 else "cpu"
     if requested == "cuda" and gpus == 0:
-        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+        raise TranslateError(
+            "--device cuda was asked for but no CUDA GPU is visible; use --device cpu",
+            file="--device",
+        )
     if requested not in ("cpu", "cuda"):
-        raise ModelError(f"unknown device {requested!r}; use cpu, cuda or auto")
+        raise SettingsError(f"unknown device {requested!r}; use cpu, cuda or auto", file="--device")
     return requested
 
 
@@ -139,9 +142,10 @@ def _check_compute_type(device: str, compute_type: str) -> None:
 
     supported = sorted(ctranslate2.get_supported_compute_types(device))
     if compute_type not in ("auto", "default", *supported):
-        raise ModelError(
+        raise TranslateError(
             f"compute type {compute_type!r} is not supported on {device} "
-            f"(supported: {', '.join(supported)}); use --compute-type auto"
+            f"(supported: {', '.join(supported)}); use --compute-type auto",
+            file="--compute-type",
         )
 
 
@@ -244,7 +248,7 @@ def load_engine(package: PackageInfo, settings: TranslateSettings) -> Engine:
         )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(
-            f"cannot load the model in {package.path} ({exc}); reinstall the package"
+            f"cannot load the model ({exc}); reinstall the package", file=str(package.path)
         ) from None
     return Engine(
         package=package,

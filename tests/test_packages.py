@@ -256,7 +256,8 @@ def test_resolve_with_nothing_installed_says_how_to_install(model_dirs: ModelDir
 def test_ensure_model_offline_fails_in_one_line(model_dirs: ModelDirs) -> None:
     with pytest.raises(ModelError) as info:
         ensure_model(None, model_dirs)
-    message = str(info.value)
+    assert info.value.file == str(model_dirs.install_dir)
+    message = info.value.message
     assert message.startswith("no zh→en translation package installed and the Argos package index")
     assert "unreachable (" in message
     assert message.endswith("zhen models install path/to/translate-zh_en-1_9.argosmodel")

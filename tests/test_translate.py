@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import Segment
-from pipeline.errors import ModelError
+from pipeline.errors import ModelError, PipelineError, TranslateError
 from pipeline.packages.install import PackageInfo
 from pipeline.settings import TranslateSettings
 from pipeline.store.cache import TranslationCache
@@ -247,8 +247,9 @@ def test_target_prefixes_start_the_output(tiny_package: PackageInfo) -> None:
 def test_unusable_settings_give_clear_errors(
     tiny_package: PackageInfo, settings: TranslateSettings, message: str
 ) -> None:
-    with pytest.raises(ModelError, match=message):
+    with pytest.raises(PipelineError, match=message) as info:
         load_engine(tiny_package, settings)
+    assert info.value.file in ("--device", "--compute-type")
 
 
 def test_cuda_without_gpu_is_a_clear_error(tiny_package: PackageInfo) -> None:
@@ -256,8 +257,9 @@ def test_cuda_without_gpu_is_a_clear_error(tiny_package: PackageInfo) -> None:
 
     if ctranslate2.get_cuda_device_count() > 0:
         pytest.skip("a GPU is visible")
-    with pytest.raises(ModelError, match="no CUDA GPU is visible"):
+    with pytest.raises(TranslateError, match="no CUDA GPU is visible") as info:
         load_engine(tiny_package, replace(TINY, device="cuda"))
+    assert info.value.file == "--device"
 
 
 def test_broken_model_bin_is_a_model_error(tmp_path: Path, tiny_package: PackageInfo) -> None:

@@ -1,8 +1,9 @@
 """The ``zhen`` command: Typer code only.
 
-Each command parses options into settings, calls one library function, and maps
-:class:`~pipeline.errors.PipelineError` to a one-line message and a non-zero exit status.
-Heavy modules are imported inside commands so ``zhen --help`` stays fast.
+Each command parses options into settings and calls one library function; any
+:class:`~pipeline.errors.PipelineError` it raises becomes one line and exit status 1 in
+:class:`~pipeline.cli.common.ZhenGroup`. The library is imported inside commands so
+``zhen --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pipeline.cli.common import (
     MaxCharsOpt,
     NoGlossaryOpt,
     ScriptOpt,
-    fail,
+    ZhenGroup,
     glossary_paths,
     report,
     split_formats,
@@ -32,7 +33,6 @@ from pipeline.cli.common import (
 from pipeline.cli.glossary import glossary_app
 from pipeline.cli.models import models_app
 from pipeline.cli.review import review_app
-from pipeline.errors import PipelineError
 from pipeline.settings import (
     IngestSettings,
     NormalizeSettings,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pipeline.glossary import Glossary
 
 app = typer.Typer(
+    cls=ZhenGroup,
     name="zhen",
     help="Offline Chinese→English document translation with an enforced bilingual glossary.",
     no_args_is_help=True,
@@ -192,27 +193,24 @@ def translate(
             cache_dir=cache_dir or dirs.cache_dir.parent / "translations",
         ),
     )
-    try:
-        options = RunOptions(
-            outdir=out,
-            dirs=dirs,
-            glossary=load_glossary(glossary_paths(glossary, no_glossary), settings),
-            enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),  # type: ignore[arg-type]
-            exports=tuple(split_formats(export)),
-            use_cache=not no_cache,
-            memory=memory,
+    options = RunOptions(
+        outdir=out,
+        dirs=dirs,
+        glossary=load_glossary(glossary_paths(glossary, no_glossary), settings),
+        enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),  # type: ignore[arg-type]
+        exports=tuple(split_formats(export)),
+        use_cache=not no_cache,
+        memory=memory,
+    )
+    with download_bar() as on_download, segment_bar() as on_start:
+        result = translate_run(
+            inputs,
+            settings,
+            options,
+            stdin=stdin_bytes(inputs),
+            on_download=on_download,
+            on_start=on_start,
         )
-        with download_bar() as on_download, segment_bar() as on_start:
-            result = translate_run(
-                inputs,
-                settings,
-                options,
-                stdin=stdin_bytes(inputs),
-                on_download=on_download,
-                on_start=on_start,
-            )
-    except PipelineError as exc:
-        raise fail(exc) from None
     typer.echo(summary(result), err=True)
     for exc in result.prepared.failures:
         report(exc)
@@ -234,12 +232,9 @@ def export_cmd(
     # Lazy: zhen --help must not load the library.
     from pipeline.run import export_existing_run
 
-    try:
-        written = export_existing_run(
-            run_dir, out or run_dir, split_formats(to), glossary_paths(glossary, no_glossary)
-        )
-    except PipelineError as exc:
-        raise fail(exc) from None
+    written = export_existing_run(
+        run_dir, out or run_dir, split_formats(to), glossary_paths(glossary, no_glossary)
+    )
     for path in written:
         typer.echo(str(path))
 

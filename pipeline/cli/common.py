@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from pipeline.errors import PipelineError
 
@@ -36,6 +38,18 @@ GlossaryOpt = Annotated[
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Use no glossary at all.")]
 
 SCRIPTS = ("auto", "t2s", "tw2sp", "hk2s", "none")
+
+
+class ZhenGroup(TyperGroup):
+    """A command group that maps any :class:`PipelineError` a command raises to one line on
+    standard error and exit status 1: the one place the CLI handles library errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            report(exc)
+            raise typer.Exit(1) from None
 
 
 def report(exc: PipelineError | str) -> None:

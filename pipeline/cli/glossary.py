@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli.common import GlossaryOpt, InputsArg, fail, glossary_paths, report
-from pipeline.errors import PipelineError
+from pipeline.cli.common import GlossaryOpt, InputsArg, ZhenGroup, fail, glossary_paths, report
 
 if TYPE_CHECKING:
     import polars as pl
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from pipeline.glossary import Glossary
 
 glossary_app = typer.Typer(
+    cls=ZhenGroup,
     help="Maintain bilingual glossaries (TSV: id, zh, en, abbr, accept, note, status).",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -38,10 +38,7 @@ def _load(paths: list[Path] | None) -> Glossary:
     chosen = glossary_paths(paths, False)
     if not chosen:
         raise fail("no glossary given and no ./glossaries/*.tsv; pass --glossary FILE")
-    try:
-        return load_glossaries(chosen, NormalizeSettings())
-    except PipelineError as exc:
-        raise fail(exc) from None
+    return load_glossaries(chosen, NormalizeSettings())
 
 
 def _print_frame(frame: pl.DataFrame) -> None:
@@ -114,10 +111,7 @@ def add(
     # Lazy: zhen --help must not load the library.
     from pipeline.glossary import add_term, make_term
 
-    try:
-        term = add_term(path, make_term(term_id, zh, en, abbr, accept, note, status))
-    except PipelineError as exc:
-        raise fail(exc) from None
+    term = add_term(path, make_term(term_id, zh, en, abbr, accept, note, status))
     typer.echo(f"added {term.id} to {path}")
 
 
@@ -127,10 +121,7 @@ def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="T
     # Lazy: zhen --help must not load the library.
     from pipeline.glossary import remove_term
 
-    try:
-        term = remove_term(path, term_id)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    term = remove_term(path, term_id)
     typer.echo(f"removed {term.id} from {path}")
 
 
@@ -149,11 +140,8 @@ def import_cmd(
     # Lazy: zhen --help must not load the library.
     from pipeline.glossary import import_glossary, save_glossary
 
-    try:
-        glossary = import_glossary(source, fmt, status=status)
-        save_glossary(glossary.terms, dest)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    glossary = import_glossary(source, fmt, status=status)
+    save_glossary(glossary.terms, dest)
     typer.echo(f"imported {len(glossary)} terms into {dest}")
 
 
@@ -171,10 +159,7 @@ def export_cmd(
     from pipeline.glossary import export_glossary
 
     merged = _load(glossary)
-    try:
-        export_glossary(merged.approved() if approved_only else merged, dest, fmt)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    export_glossary(merged.approved() if approved_only else merged, dest, fmt)
     typer.echo(f"exported {len(merged)} terms to {dest}")
 
 

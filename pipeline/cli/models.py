@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import fail
-from pipeline.errors import PipelineError
+from pipeline.cli.common import ZhenGroup
 
 models_app = typer.Typer(
+    cls=ZhenGroup,
     help="Manage translation packages (Argos Translate .argosmodel).",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -44,11 +44,8 @@ def install(
     from pipeline.packages import default_dirs
     from pipeline.packages import install as install_package
 
-    try:
-        with download_bar() as on_download:
-            info = install_package(" ".join(source), default_dirs(), on_download)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    with download_bar() as on_download:
+        info = install_package(" ".join(source), default_dirs(), on_download)
     typer.echo(f"installed {info.name} ({info.pair} {info.version}) in {info.path}")
 
 
@@ -61,8 +58,5 @@ def remove(
     from pipeline.packages import default_dirs
     from pipeline.packages import remove as remove_package
 
-    try:
-        path = remove_package(" ".join(name), default_dirs())
-    except PipelineError as exc:
-        raise fail(exc) from None
+    path = remove_package(" ".join(name), default_dirs())
     typer.echo(f"removed {path}")

@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import fail
-from pipeline.errors import PipelineError
+from pipeline.cli.common import ZhenGroup
 
 review_app = typer.Typer(
+    cls=ZhenGroup,
     help="Turn a reviewer's edited TSV/CSV/XLIFF into a translation memory for later runs.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -51,10 +51,7 @@ def import_cmd(
     # Lazy: zhen --help must not load the library.
     from pipeline.review import import_review
 
-    try:
-        report = import_review(files, run, memory)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    report = import_review(files, run, memory)
     for segment_id in report.conflicts:
         typer.echo(
             f"zhen: warning: {segment_id}: same source reviewed differently elsewhere; "
@@ -80,10 +77,7 @@ def stats(memory: ReadMemoryOpt = Path(".")) -> None:
     # Lazy: zhen --help must not load the library.
     from pipeline.store.memory import memory_stats
 
-    try:
-        result = memory_stats(memory)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    result = memory_stats(memory)
     for name in ("path", "entries", "edited", "confirmed", "documents", "origins"):
         typer.echo(f"{name}\t{getattr(result, name)}")
     typer.echo(f"first_import\t{result.first_import or '-'}")
@@ -99,10 +93,7 @@ def list_cmd(
     # Lazy: zhen --help must not load the library.
     from pipeline.store.memory import list_memory
 
-    try:
-        entries = list_memory(memory, limit)
-    except PipelineError as exc:
-        raise fail(exc) from None
+    entries = list_memory(memory, limit)
     typer.echo("source\ten\tmt\tsegment_id\tdoc_id\timported\torigin")
     for e in entries:
         cells = (e.source, e.en, e.mt, e.segment_id, e.doc_id, e.imported, e.origin)

@@ -53,7 +53,7 @@ from pipeline.enforce.prefix import (
     prefix_for,
     worth_scoring,
 )
-from pipeline.errors import PipelineError
+from pipeline.errors import SettingsError
 from pipeline.glossary import Glossary
 from pipeline.store.cache import TranslationCache, normalize_source
 from pipeline.translate import (
@@ -90,22 +90,22 @@ class EnforceSettings:
 
     def __post_init__(self) -> None:
         if self.term_style not in TERM_STYLES:
-            raise PipelineError(
+            raise SettingsError(
                 f"unknown term style {self.term_style!r}: use {', '.join(TERM_STYLES)}",
-                stage="enforce",
+                file="--term-style",
             )
         unknown = [s for s in self.strategies if s not in STRATEGIES]
         if unknown:
-            raise PipelineError(
+            raise SettingsError(
                 f"unknown enforcement strategy {unknown[0]!r}: use {', '.join(STRATEGIES)}",
-                stage="enforce",
+                file="strategies",
             )
         decoding = [s for s in self.strategies if s != "prefix"]
         if not decoding or ("prefix" in self.strategies and not set(decoding) & set(_SHAPES)):
-            raise PipelineError(
+            raise SettingsError(
                 "enforcement strategies need plain or placeholder first, and prefix needs a "
                 "placeholder strategy: e.g. plain,placeholder,prefix",
-                stage="enforce",
+                file="strategies",
             )
 
 

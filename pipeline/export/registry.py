@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.document import Document
-from pipeline.errors import PipelineError
+from pipeline.errors import ExportError
 
 if TYPE_CHECKING:
     pass
@@ -39,9 +39,7 @@ def exporter(name: str) -> Exporter:
     """The export function for a format name, imported only when asked for."""
     if name not in FORMATS:
         choices = ", ".join(FORMATS)
-        raise PipelineError(
-            f"unknown export format {name!r}; use one of: {choices}", stage="export"
-        )
+        raise ExportError(f"unknown export format {name!r}; use one of: {choices}", file=name)
     module, function, _ = FORMATS[name]
     return getattr(importlib.import_module(module), function)
 

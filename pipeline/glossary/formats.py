@@ -44,29 +44,29 @@ _STATUS_NOTE = re.compile(r"status:\s*(\w+)\Z")
 
 
 def _fail(message: str, path: str | Path) -> GlossaryError:
-    return GlossaryError(message, file=str(path), stage="glossary")
+    return GlossaryError(message, file=str(path))
 
 
-def format_tsv(terms: Iterable[Term]) -> str:
-    """Glossary TSV text: the header, then one line per term."""
+def format_tsv(terms: Iterable[Term], file: str = "<glossary>") -> str:
+    """Glossary TSV text: the header, then one line per term; ``file`` names it in errors."""
     header = list(COLUMNS)
-    return "\t".join(header) + "\n" + "".join(_tsv_line(header, t) for t in terms)
+    return "\t".join(header) + "\n" + "".join(_tsv_line(header, t, file) for t in terms)
 
 
-def _tsv_line(header: list[str], term: Term) -> str:
+def _tsv_line(header: list[str], term: Term, file: str) -> str:
     """One row in the order of ``header``; cells may not hold tabs or line breaks."""
     cells = dict(zip(COLUMNS, term.row(), strict=True))
     for name, value in cells.items():
         if any(c in value for c in "\t\r\n"):
-            raise GlossaryError(f"term {term.id!r}: {name} contains a tab or line break")
+            raise _fail(f"term {term.id!r}: {name} contains a tab or line break", file)
         if value and name not in header and (name, value) != ("status", "approved"):
-            raise GlossaryError(f"term {term.id!r} has a {name} but the file has no {name} column")
+            raise _fail(f"term {term.id!r} has a {name} but the file has no {name} column", file)
     return "\t".join(cells.get(name, "") for name in header) + "\n"
 
 
 def save_glossary(terms: Iterable[Term], path: str | Path) -> None:
     """Write terms as a native TSV glossary, atomically."""
-    atomic_write_text(Path(path), format_tsv(terms))
+    atomic_write_text(Path(path), format_tsv(terms, str(path)))
 
 
 def _raw(path: Path) -> tuple[str, bool]:
@@ -95,10 +95,7 @@ def add_term(path: str | Path, term: Term) -> Term:
     newline = "\r\n" if "\r\n" in text else "\n"
     header = text.split("\n", 1)[0].rstrip("\r").split("\t")
     body = text if text.endswith("\n") else text + newline
-    try:
-        row = _tsv_line([h.strip() for h in header], term)
-    except GlossaryError as exc:
-        raise _fail(exc.message, path) from None
+    row = _tsv_line([h.strip() for h in header], term, str(path))
     new_text = body + row.replace("\n", newline)
     line = new_text.count("\n")
     terms, issues = parse_glossary(new_text, str(path))

@@ -175,7 +175,7 @@ def read_bytes(path: str | Path) -> bytes:
         message = "is a directory: give a glossary file"
     except OSError as exc:
         message = f"cannot read the glossary ({exc.strerror}): check its permissions"
-    raise GlossaryError(message, file=str(path), stage="glossary")
+    raise GlossaryError(message, file=str(path))
 
 
 def read_text(path: str | Path) -> str:
@@ -185,7 +185,7 @@ def read_text(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 (byte {exc.start}): save the glossary as UTF-8"
-        raise GlossaryError(message, file=str(path), stage="glossary") from None
+        raise GlossaryError(message, file=str(path)) from None
 
 
 def validate(path: str | Path, settings: NormalizeSettings | None = None) -> list[Issue]:
@@ -207,7 +207,7 @@ def raise_for_errors(issues: Sequence[Issue], file: str | None) -> None:
         shown = "; ".join(f"line {i.line}: {i.message}" for i in errors[:3])
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         message = f"{len(errors)} error(s): {shown}{more} — fix them (zhen glossary validate)"
-        raise GlossaryError(message, file=file, stage="glossary")
+        raise GlossaryError(message, file=file)
 
 
 def load_glossary(path: str | Path, settings: NormalizeSettings | None = None) -> Glossary:

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipeline.chars import has_han
-from pipeline.errors import PipelineError
+from pipeline.errors import IngestError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -104,9 +104,7 @@ def sniff_binary(head: bytes) -> str | None:
 def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> Decoded:
     """Decode ``data``; ``encoding`` (from ``--encoding``) skips detection entirely."""
     if not data:
-        raise PipelineError(
-            "file is empty; give a file with article text", file=file, stage="ingest"
-        )
+        raise IngestError("file is empty; give a file with article text", file=file)
     if encoding:
         return _decode_forced(data, file, encoding)
     for bom, name in _BOMS:
@@ -114,10 +112,9 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> Decoded
             return Decoded(_strict(data[len(bom) :], name, file), name)
     kind = sniff_binary(data[:8192])
     if kind:
-        raise PipelineError(
+        raise IngestError(
             f"this is a binary file ({kind}), not a text document; pass HTML, Markdown or text",
             file=file,
-            stage="ingest",
         )
     if b"\x00" in data[:8192]:
         name = _utf16_without_bom(data[:8192])
@@ -155,19 +152,17 @@ def _decode_forced(data: bytes, file: str, encoding: str) -> Decoded:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise PipelineError(
+        raise IngestError(
             f"unknown encoding {encoding!r}; use a codec name such as utf-8, gb18030 or big5",
             file=file,
-            stage="ingest",
         ) from None
     try:
         text = data.decode(name)
     except UnicodeDecodeError as exc:
-        raise PipelineError(
+        raise IngestError(
             f"bytes are not valid {encoding} at offset {exc.start}; "
             "check --encoding or leave it out to auto-detect",
             file=file,
-            stage="ingest",
         ) from None
     return Decoded(text.removeprefix("\ufeff"), name)
 
@@ -176,11 +171,10 @@ def _strict(data: bytes, codec: str, file: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise PipelineError(
+        raise IngestError(
             f"bytes are not valid {codec} at offset {exc.start} despite its byte-order mark; "
             "re-save the file or pass --encoding",
             file=file,
-            stage="ingest",
         ) from None
 
 
@@ -257,11 +251,10 @@ def _charset_normalizer(data: bytes, file: str) -> Decoded:
         text = str(match)
         if _looks_like_text(text):
             return Decoded(text, match.encoding)
-    raise PipelineError(
+    raise IngestError(
         "cannot decode the bytes as UTF-8, UTF-16, GB18030 or Big5; "
         "pass --encoding NAME (e.g. --encoding gbk)",
         file=file,
-        stage="ingest",
     )
 
 

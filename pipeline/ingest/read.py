@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.chars import is_cjk
 from pipeline.document import Document, Metadata
-from pipeline.errors import PipelineError
+from pipeline.errors import IngestError, PipelineError
 from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule
 from pipeline.ingest.decode import decode_bytes, sniff_binary
 from pipeline.ingest.feedexport import looks_like_feed_export, parse_feed_export
@@ -260,4 +260,4 @@ def _looks_like_document(path: Path) -> bool:
 
 
 def _error(message: str, file: str) -> PipelineError:
-    return PipelineError(message, file=file, stage="ingest")
+    return IngestError(message, file=file)

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pipeline.errors import PipelineError
+from pipeline.errors import NormalizeError, SettingsError
 
 DetectedScript = Literal["simplified", "traditional", "tw", "hk", "unknown"]
 Conversion = Literal["t2s", "tw2sp", "hk2s", "none"]
@@ -62,9 +62,9 @@ def _opencc_dir() -> Path:
     """Locate the installed package's data without importing its converter."""
     spec = importlib.util.find_spec("opencc")
     if spec is None or not spec.submodule_search_locations:
-        raise PipelineError(
+        raise NormalizeError(
             "OpenCC dictionaries not found; install opencc-python-reimplemented (run `uv sync`)",
-            stage="normalize",
+            file="opencc",
         )
     return Path(next(iter(spec.submodule_search_locations)))
 
@@ -153,10 +153,10 @@ def _dict_files(node: dict) -> list[str]:
 def _steps(conversion: str) -> tuple[_Step, ...]:
     """The chain of steps OpenCC's ``<conversion>.json`` config describes."""
     if conversion not in CONVERSIONS:
-        raise PipelineError(
+        raise SettingsError(
             f"unknown script conversion {conversion!r}; "
             f"use one of auto, {', '.join(CONVERSIONS)}, none",
-            stage="normalize",
+            file="--script",
         )
     config = json.loads((_opencc_dir() / "config" / f"{conversion}.json").read_text("utf-8"))
     exclude = TW_PHRASE_EXCLUDE if conversion == "tw2sp" else frozenset()

@@ -33,7 +33,8 @@ class NetworkError(ModelError):
     def __init__(self, what: str, url: str, reason: str) -> None:
         super().__init__(
             f"{what} at {url} is unreachable ({reason}); check your connection, "
-            "or install a downloaded package file: zhen models install FILE.argosmodel"
+            "or install a downloaded package file: zhen models install FILE.argosmodel",
+            file=url,
         )
         self.what = what
         self.url = url
@@ -96,7 +97,8 @@ def download(
     """
     if not urls:
         raise ModelError(
-            "the package index lists no download link for this package; install from a file"
+            "the package index lists no download link for this package; install from a file",
+            file=str(dest_dir),
         )
     dest_dir.mkdir(parents=True, exist_ok=True)
     failures: list[NetworkError] = []

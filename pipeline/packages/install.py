@@ -136,14 +136,18 @@ def _parse_metadata(raw: bytes, where: str) -> dict[str, object]:
         meta = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(
-            f"{where}: metadata.json is not valid JSON ({exc}); the package is broken, get it again"
+            f"metadata.json is not valid JSON ({exc}); the package is broken, get it again",
+            file=where,
         ) from None
     if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
         raise ModelError(
-            f"{where}: metadata.json lacks from_code/to_code; this is not a translation package"
+            "metadata.json lacks from_code/to_code; this is not a translation package",
+            file=where,
         )
     if meta.get("type", "translate") != "translate":
-        raise ModelError(f"{where}: is a {meta.get('type')!r} package, not a translation package")
+        raise ModelError(
+            f"is a {meta.get('type')!r} package, not a translation package", file=where
+        )
     return meta
 
 
@@ -152,8 +156,9 @@ def _check_pair(meta: dict[str, object], expect: tuple[str, str] | None, where: 
     if expect and (meta["from_code"], meta["to_code"]) != expect:
         want = "→".join(expect)
         raise ModelError(
-            f"{where} translates {meta['from_code']}→{meta['to_code']}, but {want} is needed; "
-            f"use a {want} package such as translate-{expect[0]}_{expect[1]}-1_9.argosmodel"
+            f"translates {meta['from_code']}→{meta['to_code']}, but {want} is needed; "
+            f"use a {want} package such as translate-{expect[0]}_{expect[1]}-1_9.argosmodel",
+            file=where,
         )
 
 
@@ -166,7 +171,7 @@ def _missing_files(names: set[str], where: str) -> None:
                 hint = (
                     "it uses a BPE tokenizer, which zhen does not support; use a SentencePiece one"
                 )
-            raise ModelError(f"{where}: {required} is missing; {hint}")
+            raise ModelError(f"{required} is missing; {hint}", file=where)
 
 
 def read_package(
@@ -176,14 +181,15 @@ def read_package(
     where = str(path)
     if not (path / "metadata.json").is_file() and (path / "model.bin").is_file():
         raise ModelError(
-            f"{where} is a bare CTranslate2 model; "
-            "pass the package directory above it (with metadata.json)"
+            "is a bare CTranslate2 model; pass the package directory above it (with metadata.json)",
+            file=where,
         )
     names = {p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()}
     if "metadata.json" not in names:
         raise ModelError(
-            f"{where}: metadata.json is missing; "
-            "pass an Argos package (.argosmodel file or its extracted directory)"
+            "metadata.json is missing; "
+            "pass an Argos package (.argosmodel file or its extracted directory)",
+            file=where,
         )
     meta = _parse_metadata((path / "metadata.json").read_bytes(), where)
     _missing_files(names, where)
@@ -207,20 +213,22 @@ def _inspect_archive(archive: Path, expect: tuple[str, str] | None) -> str:
     where = str(archive)
     if not zipfile.is_zipfile(archive):
         raise ModelError(
-            f"{where} is not a zip archive, so not an Argos package (.argosmodel); "
-            "get the file again"
+            "is not a zip archive, so not an Argos package (.argosmodel); get the file again",
+            file=where,
         )
     with zipfile.ZipFile(archive) as zf:
         names = [n for n in zf.namelist() if not n.startswith("__MACOSX/")]
         if any(n.startswith("/") or ".." in n.split("/") for n in names):
             raise ModelError(
-                f"{where} contains paths outside its directory; refusing to extract it"
+                "contains paths outside its directory; refusing to extract it",
+                file=where,
             )
         tops = sorted({n.split("/", 1)[0] for n in names})
         if len(tops) != 1 or tops[0] in ("", "."):
             raise ModelError(
-                f"{where} must hold exactly one top-level directory, found {len(tops)} "
-                f"({', '.join(tops[:3])}); it is not an Argos package"
+                f"must hold exactly one top-level directory, found {len(tops)} "
+                f"({', '.join(tops[:3])}); it is not an Argos package",
+                file=where,
             )
         top = tops[0]
         inner = {
@@ -228,7 +236,8 @@ def _inspect_archive(archive: Path, expect: tuple[str, str] | None) -> str:
         }
         if "metadata.json" not in inner:
             raise ModelError(
-                f"{where}: {top}/metadata.json is missing; this is not an Argos package"
+                f"{top}/metadata.json is missing; this is not an Argos package",
+                file=where,
             )
         meta = _parse_metadata(zf.read(f"{top}/metadata.json"), where)
         _missing_files(inner, where)
@@ -266,7 +275,7 @@ def install_archive(
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(tmp, [n for n in zf.namelist() if n.startswith(top + "/")])
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise ModelError(f"{archive} is corrupt ({exc}); get the file again") from None
+            raise ModelError(f"is corrupt ({exc}); get the file again", file=archive) from None
         staged = Path(tmp) / top
         write_record(staged, {"sha256": digest, "source": str(archive)})
         read_package(staged, origin, expect)
@@ -288,7 +297,7 @@ def _install_dir(source: Path, dest_dir: Path, expect: tuple[str, str] | None) -
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / source.name
     if target.resolve() == source.resolve():
-        raise ModelError(f"{source} is already installed")
+        raise ModelError("is already installed", file=source)
     with tempfile.TemporaryDirectory(dir=dest_dir, prefix=".zhen-install-") as tmp:
         staged = Path(tmp) / source.name
         shutil.copytree(source, staged, ignore=shutil.ignore_patterns(RECORD_NAME))
@@ -335,13 +344,15 @@ def install(
     pair = parse_pair(source)
     if pair is None:
         raise ModelError(
-            f"{source} is not a file, a directory, an http(s) URL or a language pair; "
-            f"try: zhen models install zh en, or zhen models install {EXAMPLE_FILE}"
+            f"is not a file, a directory, an http(s) URL or a language pair; "
+            f"try: zhen models install zh en, or zhen models install {EXAMPLE_FILE}",
+            file=source,
         )
     entry = find_in_index(dirs.index_url, *pair)
     if entry is None:
         raise ModelError(
-            f"the Argos package index has no {pair[0]}→{pair[1]} package; check the language codes"
+            f"the Argos package index has no {pair[0]}→{pair[1]} package; check the language codes",
+            file=dirs.index_url,
         )
     links = [str(link) for link in entry.get("links", [])]
     path = download(links, dirs.cache_dir / "downloads", progress)
@@ -387,11 +398,14 @@ def remove(name_or_path: str, dirs: ModelDirs) -> Path:
         or (pair is not None and (p.from_code, p.to_code) == pair)
     ]
     if not matches:
-        raise ModelError(f"no installed package matches {name_or_path}; see zhen models list")
+        raise ModelError(
+            f"no installed package matches {name_or_path}; see zhen models list", file=name_or_path
+        )
     if len(matches) > 1:
         paths = ", ".join(str(p.path) for p in matches)
         raise ModelError(
-            f"{name_or_path} matches several packages ({paths}); pass the full path of one"
+            f"matches several packages ({paths}); pass the full path of one",
+            file=name_or_path,
         )
     target = matches[0].path
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".zhen-remove-"))
@@ -428,15 +442,16 @@ def resolve_model(
         if path.is_dir():
             return read_package(path, "path", expect)
         raise ModelError(
-            f"model {path} does not exist; "
-            "pass a .argosmodel file or an extracted package directory"
+            "does not exist; pass a .argosmodel file or an extracted package directory",
+            file=str(path),
         )
     candidates = [p for p in list_packages(dirs) if (p.from_code, p.to_code) == expect]
     if not candidates:
         raise ModelError(
             f"no {from_code}→{to_code} translation package installed; install one: "
             f"zhen models install {from_code} {to_code} (downloads), "
-            f"or zhen models install {EXAMPLE_FILE}"
+            f"or zhen models install {EXAMPLE_FILE}",
+            file=str(dirs.install_dir),
         )
     return max(candidates, key=lambda p: (version_key(p.version), p.origin == "zhen"))
 
@@ -462,5 +477,6 @@ def ensure_model(
         raise ModelError(
             f"no {from_code}→{to_code} translation package installed and {exc.what} is "
             f"unreachable ({exc.reason}). "
-            f"Install one from a file: zhen models install {EXAMPLE_FILE}"
+            f"Install one from a file: zhen models install {EXAMPLE_FILE}",
+            file=str(dirs.install_dir),
         ) from None

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from pipeline.document import Segment
-from pipeline.errors import PipelineError
+from pipeline.errors import ReviewError
 from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS
 
 Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
@@ -48,9 +48,6 @@ XLIFF12_NOT_DONE = frozenset(
 
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
-
-
-_STAGE = "review"
 
 
 _HINT = "re-export the review file from this run (zhen export RUN_DIR --to tsv) or pass --run"
@@ -122,14 +119,13 @@ def review_files(path: Path) -> list[Path]:
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if p.suffix.lower() in XLIFF_SUFFIXES)
         if not found:
-            raise PipelineError(
+            raise ReviewError(
                 "folder holds no .xlf/.xliff files; pass the TSV/CSV/XLIFF file a reviewer edited",
                 file=str(path),
-                stage=_STAGE,
             )
         return found
     if not path.is_file():
-        raise PipelineError("no such file; check the path", file=str(path), stage=_STAGE)
+        raise ReviewError("no such file; check the path", file=str(path))
     return [path]
 
 
@@ -142,10 +138,9 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        raise PipelineError(
+        raise ReviewError(
             "not UTF-8 text; save the review file as UTF-8 (Excel: CSV UTF-8) and import it again",
             file=str(path),
-            stage=_STAGE,
         ) from None
 
 
@@ -156,24 +151,21 @@ def read_review_file(path: Path) -> list[ReviewRow]:
     """
     data = Path(path).read_bytes()
     if data.startswith(b"PAR1"):
-        raise PipelineError(
+        raise ReviewError(
             "Parquet cannot be imported; edit and import the TSV, CSV or XLIFF export",
             file=str(path),
-            stage=_STAGE,
         )
     text = _decode(data, path)
     if not text.strip():
-        raise PipelineError(
+        raise ReviewError(
             "file is empty; pass the TSV/CSV/XLIFF file a reviewer edited",
             file=str(path),
-            stage=_STAGE,
         )
     rows = _read_xml(data, path) if text.lstrip().startswith("<") else _read_table(text, path)
     if not rows:
-        raise PipelineError(
+        raise ReviewError(
             "file holds no segments; pass the TSV/CSV/XLIFF file a reviewer edited",
             file=str(path),
-            stage=_STAGE,
         )
     return rows
 
@@ -185,11 +177,10 @@ def _delimiter(header: str, path: Path) -> str:
         names = {n.strip().strip('"').casefold() for n in header.split(delimiter)}
         if {"segment_id", "en"} <= names:
             return delimiter
-    raise PipelineError(
+    raise ReviewError(
         "not a zhen review table (no segment_id and en columns); "
         "import the TSV/CSV written by zhen export --to tsv",
         file=str(path),
-        stage=_STAGE,
     )
 
 
@@ -200,11 +191,10 @@ def _read_table(text: str, path: Path) -> list[ReviewRow]:
     )
     header = [name.strip().casefold() for name in next(reader)]
     if not {"source", "normalized"} & set(header):
-        raise PipelineError(
+        raise ReviewError(
             "table has no source or normalized column to check against the run; "
             "keep the columns zhen export wrote",
             file=str(path),
-            stage=_STAGE,
         )
     rows = []
     for record in reader:
@@ -232,10 +222,9 @@ def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise PipelineError(
+        raise ReviewError(
             f"not well-formed XML ({exc}); import the TSV/CSV/XLIFF file as zhen exported it",
             file=str(path),
-            stage=_STAGE,
         ) from None
     name = etree.QName(root)
     if name.localname == "xliff" and name.namespace == XLIFF2_NS:
@@ -243,10 +232,9 @@ def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
     if name.localname == "xliff" and (name.namespace == XLIFF12_NS or root.get("version") == "1.2"):
         return _read_xliff12(root, path)
     what = "TMX is for translation memory tools" if name.localname == "tmx" else "unknown XML"
-    raise PipelineError(
+    raise ReviewError(
         f"{what} (root <{name.localname}>), not a review file; import the TSV, CSV or XLIFF export",
         file=str(path),
-        stage=_STAGE,
     )
 
 
@@ -266,10 +254,9 @@ def inline_text(element: Any, path: Path) -> str:
             try:
                 parts.append(chr(int(child.get("hex", ""), 16)))
             except ValueError:
-                raise PipelineError(
+                raise ReviewError(
                     f"bad <cp hex={child.get('hex')!r}> on line {child.sourceline}; fix the file",
                     file=str(path),
-                    stage=_STAGE,
                 ) from None
         elif local and local not in _NO_TEXT:
             parts.append(inline_text(child, path))

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ReviewError
 from pipeline.review.files import ReviewedPair, read_review_file, review_files
 from pipeline.review.match import find_run_dir, load_run, match_run
 from pipeline.store.cache import normalize_source
 from pipeline.store.memory import MemoryEntry, TranslationMemory, memory_file, open_memory
-
-_STAGE = "memory"
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,9 @@ def import_review(
     """
     given = [file] if isinstance(file, str | Path) else list(file)
     if not given:
-        raise PipelineError("no review file given; pass the file a reviewer edited", stage=_STAGE)
+        raise ReviewError(
+            "no review file given; pass the file a reviewer edited", file=str(run_dir or ".")
+        )
     files = [p for g in given for p in review_files(Path(g))]
     run = (Path(run_dir) if run_dir is not None else find_run_dir(files[0])).resolve()
     docs = load_run(run)

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.document import Document, Segment
-from pipeline.errors import PipelineError
+from pipeline.errors import ReviewError
 from pipeline.export.xml import nmtoken, xml_safe
-from pipeline.review.files import _HINT, _STAGE, ReviewedPair, ReviewRow
+from pipeline.review.files import _HINT, ReviewedPair, ReviewRow
 from pipeline.store.cache import normalize_source
 from pipeline.store.rundir import read_documents
 
@@ -26,11 +26,10 @@ def find_run_dir(path: Path) -> Path:
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
         if (folder / "documents.jsonl").is_file():
             return folder
-    raise PipelineError(
+    raise ReviewError(
         "cannot tell which run this review file belongs to (no documents.jsonl above it); "
         "pass --run RUN_DIR",
         file=str(path),
-        stage=_STAGE,
     )
 
 
@@ -38,18 +37,16 @@ def load_run(run_dir: Path) -> list[Document]:
     """The documents of a finished run, for checking review files against."""
     documents = Path(run_dir) / "documents.jsonl"
     if not documents.is_file():
-        raise PipelineError(
+        raise ReviewError(
             "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
             file=str(run_dir),
-            stage=_STAGE,
         )
     try:
         return read_documents(documents)
     except (ValueError, TypeError, KeyError) as exc:
-        raise PipelineError(
+        raise ReviewError(
             f"documents.jsonl is unreadable ({exc}); re-run zhen translate into this folder",
             file=str(documents),
-            stage=_STAGE,
         ) from None
 
 
@@ -139,9 +136,8 @@ def match_run(
             else ""
         )
         where = ", ".join(str(p) for p, _ in rows_by_file)
-        raise PipelineError(
+        raise ReviewError(
             f"{len(problems)} segment(s) do not match the run: {shown}{more}; {_HINT}",
             file=where,
-            stage=_STAGE,
         )
     return pairs, not_reviewed, blank

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.document import Segment
-from pipeline.errors import PipelineError
+from pipeline.errors import TranslationMemoryError
 from pipeline.store.cache import normalize_source
 from pipeline.store.sqlite import SQLiteStore
 
@@ -65,9 +65,6 @@ CREATE TABLE IF NOT EXISTS memory (
     imported TEXT NOT NULL
 ) WITHOUT ROWID
 """
-
-
-_STAGE = "memory"
 
 
 @dataclass(frozen=True)
@@ -168,10 +165,9 @@ def open_memory(path: Path, create: bool = False) -> TranslationMemory:
     """
     path = memory_file(path)
     if not create and not path.is_file():
-        raise PipelineError(
+        raise TranslationMemoryError(
             "no translation memory here; create one with zhen review import FILE --memory PATH",
             file=str(path),
-            stage=_STAGE,
         )
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,24 +188,21 @@ def _check_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise PipelineError(
+        raise TranslationMemoryError(
             f"not a translation memory ({exc}); "
             "pass a memory.sqlite3 written by zhen review import",
             file=str(path),
-            stage=_STAGE,
         ) from None
     if "memory" not in tables and (tables or not create):
-        raise PipelineError(
+        raise TranslationMemoryError(
             "an SQLite file but not a zhen translation memory; pass a memory.sqlite3 "
             "written by zhen review import",
             file=str(path),
-            stage=_STAGE,
         )
     if version > SCHEMA_VERSION:
-        raise PipelineError(
+        raise TranslationMemoryError(
             f"memory format {version} is newer than this zhen understands; upgrade zhen",
             file=str(path),
-            stage=_STAGE,
         )
     if create and not tables:
         db.execute(_SCHEMA)
