@@ -87,7 +87,7 @@ def main() -> None:
     run = RunInfo("bench", "translate-zh_en-1_9", datetime.now(UTC), {"beam": 2})
 
     start = time.perf_counter()
-    counts = qa_segments(s for d in docs for s in d.segments)
+    counts = qa_segments(s for d in docs for s in d.segments).to_json()
     qa_s = time.perf_counter() - start
     print(f"{n:,} segments in {len(docs)} documents; QA took {qa_s:.2f} s; flags: {counts}")
 

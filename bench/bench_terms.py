@@ -27,13 +27,13 @@ from pathlib import Path
 from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.document import Segment
+from pipeline.enforce import enforce_and_translate
 from pipeline.enforce.draft import plan_slots
 from pipeline.enforce.english import term_success
-from pipeline.enforce.passes import STRATEGIES, EnforceSettings, enforce_and_translate
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model
-from pipeline.settings import NormalizeSettings, TranslateSettings
+from pipeline.settings import STRATEGIES, EnforceSettings, NormalizeSettings, TranslateSettings
 from pipeline.store.cache import TranslationCache
 from pipeline.translate import load_engine
 
@@ -121,7 +121,7 @@ def main() -> None:
             for label, settings in runs.items():
                 segs = segments_for(name, lines, normalize)
                 started = time.perf_counter()
-                stats = enforce_and_translate(segs, engine, glossary, settings, cache)
+                _, terms_stats = enforce_and_translate(segs, engine, glossary, settings, cache)
                 seconds = time.perf_counter() - started
                 found = required = 0
                 for seg in segs:
@@ -141,7 +141,7 @@ def main() -> None:
                 totals[label][1] += required
                 totals[label][2] += seconds
                 if label == "with":
-                    for key, n in stats["terms"]["strategies"].items():  # type: ignore[index]
+                    for key, n in terms_stats.outcomes.items():
                         strategy_totals[key] = strategy_totals.get(key, 0) + n
                     row.append(round(seconds, 1))
             rows.append(row)

@@ -95,8 +95,8 @@ def run_zhen(sources: list[str], beam: int) -> dict:
     from dataclasses import replace
 
     from pipeline.packages import ModelDirs
-    from pipeline.run import RunOptions, translate_run
-    from pipeline.settings import Settings
+    from pipeline.run import translate_run
+    from pipeline.settings import RunOptions, Settings
 
     _, tsettings = package_and_settings(beam)
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,10 +9,17 @@ reviewer see what the source really said and lets us rebuild it exactly from seg
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 BlockKind = Literal["title", "heading", "paragraph", "list_item", "quote", "caption"]
-BLOCK_KINDS: tuple[str, ...] = ("title", "heading", "paragraph", "list_item", "quote", "caption")
+BLOCK_KINDS: tuple[BlockKind, ...] = get_args(BlockKind)
+SegmentStatus = Literal["pending", "translated", "cached", "skipped", "memory"]
+"""``pending`` until translated; then from the model, the translation cache, a translation
+memory, or ``skipped`` (nothing to translate: numbers, punctuation, Latin text)."""
+SEGMENT_STATUSES: tuple[SegmentStatus, ...] = get_args(SegmentStatus)
+DocumentFormat = Literal["feed-html", "html", "markdown", "omnivore", "text"]
+"""How ingest read a document (decided by content, see :func:`pipeline.ingest.detect_format`)."""
+DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 
 
 @dataclass
@@ -61,7 +68,7 @@ class Segment:
     source: str
     normalized: str
     en: str = ""
-    status: str = "pending"
+    status: SegmentStatus = "pending"
     terms_applied: list[str] = field(default_factory=list)
     terms_missed: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -73,7 +80,7 @@ class Document:
 
     id: str
     path: str
-    format: str
+    format: DocumentFormat
     encoding: str
     meta: Metadata
     blocks: list[Block]

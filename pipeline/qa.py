@@ -17,8 +17,9 @@ from decimal import Decimal
 
 from pipeline.chars import has_han
 from pipeline.document import Segment
+from pipeline.stats import QA_FLAGS, QAFlag, QAStats
 
-FLAGS: dict[str, str] = {
+FLAGS: dict[QAFlag, str] = {
     "empty-output": "The English is empty although the source is not.",
     "number-missing": "A number in the source does not appear in the English in any usual form.",
     "cjk-in-output": "Chinese characters were left in the English.",
@@ -171,7 +172,7 @@ def _prepare(text: str) -> str:
 
 def _century_numbers(text: str) -> list[tuple[int, tuple[Decimal, ...], tuple[int, int]]]:
     """20世纪60年代 is "the 1960s"; 19世纪 is "the 19th century" or "the 1800s"."""
-    found = []
+    found: list[tuple[int, tuple[Decimal, ...], tuple[int, int]]] = []
     for m in _CENTURY.finditer(text):
         century = parse_zh_number(m.group(1))
         decade = parse_zh_number(m.group(2)) if m.group(2) else None
@@ -290,7 +291,8 @@ def english_numbers(text: str) -> tuple[set[Decimal], set[int]]:
     # Only capitalised month names count, so the verb "may" is not May.
     months = {_MONTHS[w.lower()] for w in raw_words if w[0].isupper() and w.lower() in _MONTHS}
     words = [w.lower() for w in raw_words]
-    total = current = Decimal(0)
+    total: Decimal = Decimal(0)
+    current: Decimal = Decimal(0)
     in_number = False
     for i, word in enumerate([*words, ""]):
         scale = _scale_word(word)
@@ -302,9 +304,9 @@ def english_numbers(text: str) -> tuple[set[Decimal], set[int]]:
         if scale is not None:
             values.add(Decimal(scale))
             if scale == 100:
-                current = (current or 1) * scale
+                current = (current or Decimal(1)) * scale
             else:
-                total, current = total + (current or 1) * scale, Decimal(0)
+                total, current = total + (current or Decimal(1)) * scale, Decimal(0)
             in_number = True
             continue
         if word in ("a", "an") and i + 1 < len(words) and _scale_word(words[i + 1]):
@@ -367,13 +369,13 @@ def length_ratio_out_of_band(
     return not bounds[0] <= ratio <= bounds[1]
 
 
-def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[str]:
+def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[QAFlag]:
     """Flag codes for one segment, in :data:`FLAGS` order.
 
     An empty English only gets ``empty-output`` (plus ``term-missed``): the other output checks
     would all fire on it and say nothing new.
     """
-    found: set[str] = set()
+    found: set[QAFlag] = set()
     if source_normalized.strip() and not en.strip():
         found.add("empty-output")
     elif en.strip():
@@ -387,24 +389,24 @@ def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[s
             found.add("repeated-ngram")
     if terms_missed:
         found.add("term-missed")
-    return [code for code in FLAGS if code in found]
+    return [code for code in QA_FLAGS if code in found]
 
 
-def qa_segments(segments: Iterable[Segment]) -> dict[str, int]:
+def qa_segments(segments: Iterable[Segment]) -> QAStats:
     """Set ``Segment.flags`` from :func:`qa_flags` and count segments per flag.
 
     Flags from other stages (codes not in :data:`FLAGS`) are kept after the QA codes, so running QA
     twice gives the same result. Returns a count for every code in :data:`FLAGS`, zeros included,
     so reports have stable keys.
     """
-    counts = dict.fromkeys(FLAGS, 0)
+    counts: dict[QAFlag, int] = dict.fromkeys(FLAGS, 0)
     for seg in segments:
         flags = qa_flags(seg.normalized, seg.en, seg.terms_missed)
         others = [f for f in seg.flags if f not in FLAGS]
-        seg.flags = flags + others
+        seg.flags = [*flags, *others]
         for code in flags:
             counts[code] += 1
-    return counts
+    return QAStats(counts)
 
 
 __all__ = [

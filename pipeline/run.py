@@ -6,41 +6,43 @@ errors (one bad input never stops the others) and records a run signature for ``
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import __version__
-from pipeline.document import Document
-from pipeline.enforce import EnforceSettings, enforce_and_translate
+from pipeline.document import Document, Segment
+from pipeline.enforce import enforce_and_translate
 from pipeline.errors import ExportError, PipelineError
 from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
-from pipeline.glossary import load_glossaries
+from pipeline.glossary import Glossary, load_glossaries
 from pipeline.ingest import discover, read_document
 from pipeline.normalize import normalize_document
 from pipeline.packages import ensure_model
 from pipeline.qa import qa_segments
 from pipeline.segment import segment_document
-from pipeline.settings import NormalizeSettings, Settings
+from pipeline.settings import (
+    EnforceSettings,
+    ExportFormat,
+    NormalizeSettings,
+    RunOptions,
+    Settings,
+)
+from pipeline.stats import ReuseStats, RunStats, TermStats, TranslateStats
 from pipeline.store import TranslationCache
 from pipeline.store.memory import apply_memory, open_memory
-from pipeline.store.rundir import read_documents, write_documents, write_json, write_segments_jsonl
-from pipeline.translate import load_engine, translate_segments
+from pipeline.store.rundir import RunDir
+from pipeline.translate import Progress, TextEngine, load_engine, translate_segments
 
-if TYPE_CHECKING:
-    from pipeline.document import Segment
-    from pipeline.glossary import Glossary
-    from pipeline.packages import ModelDirs
-    from pipeline.translate import TextEngine
-
-Progress = Callable[[int], None]
+ModelSignature = dict[str, object]
+"""What decides the translations (package, version, sha256, decoding options), for run.json."""
+DownloadProgress = Callable[[int, int | None], None]
 
 SIGNATURE_PACKAGES = (
     "ctranslate2",
@@ -110,10 +112,10 @@ def package_versions() -> dict[str, str]:
 
 def signature(
     settings: Settings,
-    model: dict[str, Any] | None,
+    model: ModelSignature | None,
     timings: dict[str, float],
     prepared: Prepared,
-    stats: dict[str, Any],
+    stats: RunStats,
 ) -> dict[str, Any]:
     """The run signature written as ``run.json``: enough to reproduce or compare a run."""
     return {
@@ -142,7 +144,7 @@ def signature(
         "failures": [
             {"file": e.file, "stage": e.stage, "message": e.message} for e in prepared.failures
         ],
-        "stats": stats,
+        "stats": stats.to_json(),
     }
 
 
@@ -176,52 +178,35 @@ def all_segments(docs: list[Document]) -> list[Segment]:
 
 @dataclass
 class RunResult:
-    """What a translate run produced: documents, failures, files written and the signature."""
+    """What a translate run produced: documents, failures, files written, counts and the
+    signature written as ``run.json``."""
 
     prepared: Prepared
     written: list[Path]
+    stats: RunStats
     signature: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """The parts of a translate run that are not stage settings: where things are and go."""
-
-    outdir: Path
-    dirs: ModelDirs
-    glossary: Glossary | None = None
-    enforce: EnforceSettings | None = None
-    exports: tuple[str, ...] = ()
-    use_cache: bool = True
-    memory: Path | None = None
 
 
 def _translate_step(
     segments: list[Segment],
     engine: TextEngine,
-    options: RunOptions,
+    glossary: Glossary | None,
+    enforce: EnforceSettings,
     cache: TranslationCache | None,
     progress: Progress | None,
-) -> dict[str, Any]:
+) -> tuple[TranslateStats, TermStats | None]:
     """Step 6: translate, enforcing the glossary when one is loaded."""
-    if options.glossary is not None and len(options.glossary):
+    if glossary is not None and len(glossary):
         return enforce_and_translate(
-            segments,
-            engine,
-            options.glossary,
-            options.enforce or EnforceSettings(),
-            cache=cache,
-            progress=progress,
+            segments, engine, glossary, enforce, cache=cache, progress=progress
         )
+    return translate_segments(segments, engine, cache=cache, progress=progress), None
 
-    return translate_segments(segments, engine, cache=cache, progress=progress)
 
-
-def _memory_step(segments: list[Segment], memory: Path | None) -> int:
+def _memory_step(segments: list[Segment], memory: Path | None) -> ReuseStats:
     """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
     if memory is None:
-        return 0
-
+        return ReuseStats()
     with open_memory(memory) as tm:
         return apply_memory(segments, tm)
 
@@ -230,24 +215,28 @@ def _model_step(
     pending: list[Segment],
     settings: Settings,
     options: RunOptions,
+    glossary: Glossary | None,
     timer: Timer,
-    on_download: Callable[[int, int | None], None] | None,
+    on_download: DownloadProgress | None,
     on_start: Callable[[int], Progress] | None,
-    stats: dict[str, Any],
-) -> dict[str, Any]:
+) -> tuple[ModelSignature, TranslateStats, TermStats | None]:
     """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
     with timer.step("load_model"):
         package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
         engine = load_engine(package, settings.translate)
     progress = on_start(len(pending)) if on_start else None
     cache_dir = settings.translate.cache_dir
-    use_cache = options.use_cache and cache_dir is not None
     with (
         timer.step("translate"),
-        TranslationCache.in_dir(cache_dir) if use_cache else nullcontext() as cache,
+        TranslationCache.in_dir(cache_dir)
+        if options.use_cache and cache_dir is not None
+        else nullcontext() as cache,
     ):
-        stats["translate"] |= _translate_step(pending, engine, options, cache, progress)
-    return {**engine.signature(), "path": str(package.path), "threads": engine.threads}
+        translated, terms = _translate_step(
+            pending, engine, glossary, options.enforce, cache, progress
+        )
+    model = {**engine.signature(), "path": str(package.path), "threads": engine.threads}
+    return model, translated, terms
 
 
 def translate_run(
@@ -255,69 +244,75 @@ def translate_run(
     settings: Settings,
     options: RunOptions,
     *,
+    glossary: Glossary | None = None,
     stdin: bytes | None = None,
-    on_download: Callable[[int, int | None], None] | None = None,
+    on_download: DownloadProgress | None = None,
     on_start: Callable[[int], Progress] | None = None,
 ) -> RunResult:
     """Steps 1–9 of ``zhen translate``.
 
     1 discover, 2 ingest, 3 normalize, 4 segment (:func:`prepare`), 5 resolve and load the
-    model (fetching it when none is installed), 6 translate with glossary enforcement,
-    7 QA flags, 8 write per-document outputs and exports, 9 write ``run.json``.
-    ``on_start(total)`` returns the per-segment progress callback (a progress bar).
+    model (fetching it when none is installed), 6 translate with ``glossary`` enforced as
+    ``options.enforce`` says, 7 QA flags, 8 write per-document outputs and exports, 9 write
+    ``run.json``. ``on_start(total)`` returns the per-segment progress callback (a progress bar).
     """
     timer = Timer()
     with timer.step("prepare"):
         prepared = prepare(inputs, settings, stdin=stdin)
     segments = all_segments(prepared.docs)
-    model: dict[str, Any] | None = None
-    stats: dict[str, Any] = {}
+    model: ModelSignature | None = None
+    stats = RunStats()
     pending: list[Segment] = []
     if segments:
         with timer.step("memory"):
-            reused = _memory_step(segments, options.memory)
+            stats = replace(stats, memory=_memory_step(segments, options.memory))
         pending = [s for s in segments if s.status != "memory"]
-        stats["translate"] = {"memory": reused}
         if pending:
-            model = _model_step(pending, settings, options, timer, on_download, on_start, stats)
+            model, translated, terms = _model_step(
+                pending, settings, options, glossary, timer, on_download, on_start
+            )
+            stats = replace(stats, translate=translated, terms=terms)
         with timer.step("qa"):
-            stats["qa"] = qa_segments(segments)
+            stats = replace(stats, qa=qa_segments(segments))
+    run_dir = RunDir(options.outdir)
     written: list[Path] = []
     if prepared.docs:
         with timer.step("write"):
-            written = _write_outputs(prepared, options, settings, model)
+            written = _write_outputs(prepared, run_dir, options, settings, model, glossary)
     timer.timings["total"] = sum(timer.timings.values())
     chars = sum(len(s.normalized) for s in pending if s.status == "translated")
     if chars and timer.timings.get("translate"):
-        stats["chars"] = chars
-        stats["chars_per_second"] = round(chars / timer.timings["translate"], 1)
+        speed = round(chars / timer.timings["translate"], 1)
+        stats = replace(stats, chars=chars, chars_per_second=speed)
     run_json = signature(settings, model, timer.timings, prepared, stats)
-    if options.glossary is not None:
+    if glossary is not None:
         run_json["glossary"] = {
-            "terms": len(options.glossary),
-            "approved": len(options.glossary.approved()),
-            "enforce": asdict(options.enforce) if options.enforce is not None else None,
+            "terms": len(glossary),
+            "approved": len(glossary.approved()),
+            "enforce": asdict(options.enforce),
         }
     if prepared.docs:
-        write_json(run_json, options.outdir / "run.json")
-        written.append(options.outdir / "run.json")
-    return RunResult(prepared, written, run_json)
+        written.append(run_dir.write_signature(run_json))
+    return RunResult(prepared, written, stats, run_json)
 
 
 def _write_outputs(
-    prepared: Prepared, options: RunOptions, settings: Settings, model: dict[str, Any] | None
+    prepared: Prepared,
+    run_dir: RunDir,
+    options: RunOptions,
+    settings: Settings,
+    model: ModelSignature | None,
+    glossary: Glossary | None,
 ) -> list[Path]:
     """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
-    outdir = options.outdir
     written: list[Path] = []
     for doc in prepared.docs:
-        written += write_document_outputs(doc, outdir)
-    write_segments_jsonl(prepared.docs, outdir / "segments.jsonl")
-    write_documents(prepared.docs, outdir / "documents.jsonl")
-    written += [outdir / "segments.jsonl", outdir / "documents.jsonl"]
+        written += write_document_outputs(doc, run_dir)
+    written.append(run_dir.write_segments(prepared.docs))
+    written.append(run_dir.write_documents(prepared.docs))
     if options.exports:
         written += export_documents(
-            prepared.docs, outdir, options.exports, options.glossary, settings, model
+            prepared.docs, run_dir.path, options.exports, glossary, asdict(settings), model
         )
     return written
 
@@ -325,20 +320,20 @@ def _write_outputs(
 def export_documents(
     docs: list[Document],
     dest: Path,
-    formats: tuple[str, ...] | list[str],
+    formats: tuple[ExportFormat, ...],
     glossary: Glossary | None,
-    settings: Settings | dict[str, Any] | None,
-    model: dict[str, Any] | None,
+    settings: dict[str, Any],
+    model: ModelSignature | None,
 ) -> list[Path]:
     """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents."""
     run = RunInfo(
         tool_version=__version__,
         model_name=f"{model['model']} {model['version']}" if model else "unknown",
         created=datetime.now(UTC),
-        settings=asdict(settings) if isinstance(settings, Settings) else dict(settings or {}),
+        settings=settings,
     )
     lookup = term_lookup_from(glossary.terms) if glossary is not None else None
-    files = export_run(docs, run, dest, list(formats), lookup)
+    files = export_run(docs, run, dest, formats, lookup)
     return [path for paths in files.values() for path in paths]
 
 
@@ -352,18 +347,22 @@ def corpus_texts(
 
 
 def export_existing_run(
-    run_dir: Path, dest: Path, formats: list[str], glossary_files: list[Path]
+    run_dir: Path, dest: Path, formats: tuple[ExportFormat, ...], glossary_files: list[Path]
 ) -> list[Path]:
     """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports."""
-    documents = run_dir / "documents.jsonl"
-    if not documents.is_file():
+    run = RunDir(run_dir)
+    if not run.is_run():
         raise ExportError(
             "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
             file=str(run_dir),
         )
-    run_json = run_dir / "run.json"
-    meta = json.loads(run_json.read_text(encoding="utf-8")) if run_json.is_file() else {}
+    meta = run.read_signature()
     glossary = load_glossaries(glossary_files, NormalizeSettings()) if glossary_files else None
     return export_documents(
-        read_documents(documents), dest, formats, glossary, meta.get("settings"), meta.get("model")
+        run.read_documents(),
+        dest,
+        formats,
+        glossary,
+        meta.get("settings") or {},
+        meta.get("model"),
     )

@@ -8,9 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
+
+from pipeline.errors import SettingsError
 
 Script = Literal["auto", "t2s", "tw2sp", "hk2s", "none"]
+SCRIPTS: tuple[Script, ...] = get_args(Script)
+Device = Literal["cpu", "cuda", "auto"]
+DEVICES: tuple[Device, ...] = get_args(Device)
+TermStyle = Literal["first", "full", "abbr"]
+"""How a glossary term reads: spelled out with its abbreviation at the first mention, then the
+abbreviation (``first``); always the full rendering (``full``); always the abbreviation."""
+TERM_STYLES: tuple[TermStyle, ...] = get_args(TermStyle)
+EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix"]
+"""Enforcement passes, in their default order (see :mod:`pipeline.enforce.passes`)."""
+STRATEGIES: tuple[EnforceStrategy, ...] = get_args(EnforceStrategy)
+ExportFormat = Literal["tmx", "xliff", "xliff12", "tsv", "csv", "parquet", "html"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+SegmentsFormat = Literal["jsonl", "tsv"]
+"""How ``zhen segment`` prints segments."""
+
+DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 
 
 @dataclass(frozen=True)
@@ -51,12 +69,72 @@ class TranslateSettings:
 
     model: Path | None = None
     beam: int = 2
-    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    device: Device = "cpu"
     compute_type: str = "int8"
     threads: int = 0
     batch_tokens: int = 1024
     cache_dir: Path | None = None
     max_decoding_length: int = 256
+
+
+@dataclass(frozen=True)
+class EnforceSettings:
+    """How glossary terms are enforced.
+
+    ``term_style``: see :data:`TermStyle`. ``strategies`` are the passes, in order (see
+    :mod:`pipeline.enforce.passes`); ``enabled=False`` translates plainly but still records which
+    terms came out right. ``prefix_rounds`` bounds the forced insertions per segment,
+    ``prefix_tries`` the positions tried for each (re-decoded, the most likely result kept).
+    """
+
+    enabled: bool = True
+    term_style: TermStyle = "first"
+    strategies: tuple[EnforceStrategy, ...] = STRATEGIES
+    prefix_rounds: int = 2
+    prefix_tries: int = 3
+
+    def __post_init__(self) -> None:
+        if self.term_style not in TERM_STYLES:
+            raise SettingsError(
+                f"unknown term style {self.term_style!r}: use {', '.join(TERM_STYLES)}",
+                file="--term-style",
+            )
+        unknown = [s for s in self.strategies if s not in STRATEGIES]
+        if unknown:
+            raise SettingsError(
+                f"unknown enforcement strategy {unknown[0]!r}: use {', '.join(STRATEGIES)}",
+                file="strategies",
+            )
+        decoding = [s for s in self.strategies if s != "prefix"]
+        placeholders = {"placeholder", "placeholder-alt"}
+        if not decoding or ("prefix" in self.strategies and not set(decoding) & placeholders):
+            raise SettingsError(
+                "enforcement strategies need plain or placeholder first, and prefix needs a "
+                "placeholder strategy: e.g. plain,placeholder,prefix",
+                file="strategies",
+            )
+
+
+@dataclass(frozen=True)
+class ModelDirs:
+    """Where translation packages live and come from; the CLI builds it with
+    :func:`pipeline.packages.default_dirs`.
+
+    ``install_dir`` is zhen's own (``models install`` writes there); ``argos_dir`` is where
+    Argos Translate and LibreTranslate install, searched so their packages are reused;
+    ``cache_dir`` holds archives given with ``--model`` (extracted once, keyed by sha256)
+    and downloads in progress.
+    """
+
+    install_dir: Path
+    cache_dir: Path
+    argos_dir: Path | None = None
+    index_url: str = DEFAULT_INDEX_URL
+
+    @property
+    def search(self) -> tuple[Path, ...]:
+        """Directories searched for installed packages, zhen's own first."""
+        return (self.install_dir,) + ((self.argos_dir,) if self.argos_dir else ())
 
 
 @dataclass(frozen=True)
@@ -67,3 +145,18 @@ class Settings:
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     segment: SegmentSettings = field(default_factory=SegmentSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The parts of a translate run that are not stage settings: where things are and go.
+
+    ``memory`` is a translation memory of reviewed edits to reuse before the model runs.
+    """
+
+    outdir: Path
+    dirs: ModelDirs
+    enforce: EnforceSettings = field(default_factory=EnforceSettings)
+    exports: tuple[ExportFormat, ...] = ()
+    use_cache: bool = True
+    memory: Path | None = None

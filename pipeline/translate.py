@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.chars import CJK_LETTER_RE
-from pipeline.document import Segment
+from pipeline.document import Segment, SegmentStatus
 from pipeline.errors import ModelError, SettingsError, TranslateError
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
+from pipeline.stats import TranslateStats
 from pipeline.store.cache import TranslationCache, normalize_source
 
 DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True, "length_penalty": 1.0}
@@ -291,7 +292,7 @@ class _Outcome:
     """Per-input results of one :func:`_translate` call."""
 
     texts: list[str]
-    statuses: list[str]
+    statuses: list[SegmentStatus]
     batches: int = 0
     chars: int = 0
 
@@ -303,7 +304,7 @@ def _translate(
     progress: Progress | None,
 ) -> _Outcome:
     """The shared core of :func:`translate_texts` and :func:`translate_segments`."""
-    out = _Outcome(list(texts), ["skipped"] * len(texts))
+    out = _Outcome(list(texts), ["skipped" for _ in texts])
     positions: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
         if needs_translation(text):
@@ -319,11 +320,11 @@ def _translate(
     pending = list(positions)
     for batch in make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens):
         sources = [pending[i] for i in batch]
-        english = engine.translate(sources)
+        results = engine.translate(sources)
         if cache is not None:
-            cache.put_many(namespace, zip(sources, english, strict=True))
+            cache.put_many(namespace, zip(sources, results, strict=True))
         done = 0
-        for source, result in zip(sources, english, strict=True):
+        for source, result in zip(sources, results, strict=True):
             for i in positions[source]:
                 out.texts[i], out.statuses[i] = result, "translated"
                 done += 1
@@ -349,7 +350,7 @@ def translate_segments(
     engine: TextEngine,
     cache: TranslationCache | None = None,
     progress: Progress | None = None,
-) -> dict[str, int | float]:
+) -> TranslateStats:
     """Fill ``Segment.en`` and ``Segment.status`` (translated, cached or skipped).
 
     Segments are translated from their normalized text (the original where normalization
@@ -359,12 +360,12 @@ def translate_segments(
     outcome = _translate([s.normalized or s.source for s in segments], engine, cache, progress)
     for segment, english, status in zip(segments, outcome.texts, outcome.statuses, strict=True):
         segment.en, segment.status = english, status
-    return {
-        "segments": len(segments),
-        "translated": outcome.statuses.count("translated"),
-        "cached": outcome.statuses.count("cached"),
-        "skipped": outcome.statuses.count("skipped"),
-        "batches": outcome.batches,
-        "chars": outcome.chars,
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    return TranslateStats(
+        segments=len(segments),
+        translated=outcome.statuses.count("translated"),
+        cached=outcome.statuses.count("cached"),
+        skipped=outcome.statuses.count("skipped"),
+        batches=outcome.batches,
+        chars=outcome.chars,
+        seconds=round(time.perf_counter() - started, 3),
+    )

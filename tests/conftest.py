@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from tinymodel import build_archive
 
-from pipeline.packages.install import ModelDirs, PackageInfo, install_archive, resolve_model
+from pipeline.packages.install import PackageInfo, install_archive, resolve_model
+from pipeline.settings import ModelDirs
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

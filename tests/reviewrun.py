@@ -1,7 +1,7 @@
 """A small translated run on disk, and edits made the way a reviewer makes them.
 
 Shared by ``test_review.py`` and ``test_memory.py``: the run is built by hand (no model), written
-with :func:`pipeline.store.rundir.write_documents` and exported with
+with :meth:`pipeline.store.rundir.RunDir.write_documents` and exported with
 :func:`pipeline.export.registry.export_run`,
 then the exported files are edited with the csv module or lxml as a spreadsheet or CAT tool would.
 """
@@ -19,7 +19,7 @@ from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.export.common import RunInfo
 from pipeline.export.registry import export_run
 from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS, nmtoken
-from pipeline.store.rundir import write_documents
+from pipeline.store.rundir import RunDir
 
 NEWS = "新闻 2024/01"
 """A document id XLIFF 2 has to write through NMTOKEN (space and slash)."""
@@ -69,7 +69,7 @@ def build_docs() -> list[Document]:
 def make_run(run_dir: Path) -> dict[str, list[Path]]:
     """Write the run's ``documents.jsonl`` and review exports; returns the files per format."""
     docs = build_docs()
-    write_documents(docs, run_dir / "documents.jsonl")
+    RunDir(run_dir).write_documents(docs)
     return export_run(docs, RUN, run_dir, FORMATS)
 
 

@@ -30,14 +30,15 @@ from pipeline.enforce.english import (
     takes_article,
     term_success,
 )
-from pipeline.enforce.passes import EnforceSettings, enforce_and_translate
+from pipeline.enforce.passes import enforce_and_translate
 from pipeline.enforce.prefix import insert_at, insertion_points
 from pipeline.errors import PipelineError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import make_term
 from pipeline.glossary.tsv import load_glossaries
 from pipeline.packages.install import PackageInfo
-from pipeline.settings import Settings, TranslateSettings
+from pipeline.settings import EnforceSettings, Settings, TranslateSettings
+from pipeline.stats import TermStats, TranslateStats
 from pipeline.store.cache import TranslationCache
 from pipeline.translate import target_pieces
 
@@ -106,10 +107,11 @@ def seg(text: str, doc: str = "d", n: int = 0) -> Segment:
 
 def run(
     segments: list[Segment], rule: Rule, style: str = "first", **kw: object
-) -> tuple[FakeEngine, dict[str, object]]:
+) -> tuple[FakeEngine, TranslateStats, TermStats]:
     engine = FakeEngine(rule)
     settings = EnforceSettings(term_style=style, **kw)  # type: ignore[arg-type]
-    return engine, enforce_and_translate(segments, engine, GLOSSARY, settings)
+    translated, terms = enforce_and_translate(segments, engine, GLOSSARY, settings)
+    return engine, translated, terms
 
 
 # ---------------------------------------------------------------- fallback paths
@@ -143,16 +145,14 @@ def test_fallback_paths(
     flags: list[str],
 ) -> None:
     segment = seg(PENTAGON)
-    _, stats = run([segment], scripted(outputs, prefixed))
+    _, _, terms = run([segment], scripted(outputs, prefixed))
     assert segment.en == en
     assert segment.flags == flags
     missed = strategy == "missed"
     assert segment.terms_applied == ([] if missed else ["pentagon"])
     assert segment.terms_missed == (["pentagon"] if missed else [])
-    terms = stats["terms"]
-    assert isinstance(terms, dict)
-    assert terms["strategies"][strategy] == 1  # type: ignore[index]
-    assert (terms["found"], terms["applied"], terms["missed"]) == (1, 0 if missed else 1, missed)
+    assert terms.outcomes[strategy] == 1  # type: ignore[index]
+    assert (terms.found, terms.applied, terms.missed) == (1, 0 if missed else 1, missed)
 
 
 def test_strategies_run_in_order_only_on_segments_that_still_miss_terms() -> None:
@@ -167,19 +167,21 @@ def test_strategies_run_in_order_only_on_segments_that_still_miss_terms() -> Non
         "XT1X发出警告。": "XT1X issued a warning.",
         plain.source: "The weather is fine.",
     }
-    engine, stats = run([done, todo, plain], scripted(outputs))
+    engine, stats, _ = run([done, todo, plain], scripted(outputs))
     sources = [c[0] for c in engine.calls]
     assert sorted(sources[:3]) == sorted([done.source, todo.source, plain.source])
     assert sources[3:] == ["XT1X发出警告。"]
     assert todo.en == "Hao Ren issued a warning."
     assert (plain.en, plain.terms_applied, plain.flags) == ("The weather is fine.", [], [])
-    assert stats["segments"] == 3 and stats["translated"] == 3
+    assert stats.segments == 3 and stats.translated == 3
 
 
 def test_a_forced_prefix_that_failed_is_not_decoded_again() -> None:
-    engine, stats = run([seg(PENTAGON)], scripted(WRONG, lambda p: "It warned."), prefix_rounds=3)
+    engine, _, terms = run(
+        [seg(PENTAGON)], scripted(WRONG, lambda p: "It warned."), prefix_rounds=3
+    )
     assert [prefix for _, prefix in engine.calls] == [None, None, None, None, "XT1X"]
-    assert stats["terms"]["extra_decodes"] == 4  # type: ignore[index]
+    assert terms.extra_decodes == 4
 
 
 def test_prefix_pass_keeps_the_most_likely_of_the_best_insertion_points() -> None:
@@ -200,16 +202,16 @@ def test_prefix_pass_keeps_the_most_likely_of_the_best_insertion_points() -> Non
 def test_disabled_enforcement_translates_plainly_and_still_reports_terms() -> None:
     ok, bad = seg("五角大楼发出警告。", n=0), seg("郝仁发出警告。", n=1)
     outputs = {ok.source: "The Pentagon warned.", bad.source: "Hao-in warned."}
-    engine, stats = run([ok, bad], scripted(outputs), enabled=False)
+    engine, _, terms = run([ok, bad], scripted(outputs), enabled=False)
     assert len(engine.calls) == 2
     assert (ok.en, ok.terms_applied, ok.flags) == ("The Pentagon warned.", ["pentagon"], [])
     assert (bad.en, bad.terms_missed, bad.flags) == ("Hao-in warned.", ["hao-ren"], ["term-missed"])
-    assert stats["terms"]["enforced"] is False  # type: ignore[index]
+    assert terms.enforced is False
 
 
 def test_placeholder_first_strategy_skips_the_plain_pass_for_term_segments() -> None:
     segment = seg("郝仁发出警告。")
-    engine, _ = run([segment], scripted({"XT1X发出警告。": "XT1X warned."}),
+    engine, _, _ = run([segment], scripted({"XT1X发出警告。": "XT1X warned."}),
                     strategies=("placeholder",))  # fmt: skip
     assert [c[0] for c in engine.calls] == ["XT1X发出警告。"]
     assert segment.en == "Hao Ren warned." and segment.status == "translated"
@@ -234,16 +236,16 @@ def test_cache_serves_every_pass_on_a_rerun(tmp_path: Path) -> None:
 
 def test_text_that_is_not_translated_is_not_touched() -> None:
     segment = seg("ICBM test, 2023")
-    engine, stats = run([segment], scripted({}))
+    engine, _, terms = run([segment], scripted({}))
     assert (segment.en, segment.status, segment.terms_applied) == ("ICBM test, 2023", "skipped", [])
-    assert engine.calls == [] and stats["terms"]["found"] == 0  # type: ignore[index]
+    assert engine.calls == [] and terms.found == 0
 
 
 def test_proposed_terms_are_not_enforced() -> None:
     segment = seg("草案发出警告。")
-    engine, stats = run([segment], scripted({segment.source: "A plan warned."}))
+    engine, _, terms = run([segment], scripted({segment.source: "A plan warned."}))
     assert segment.en == "A plan warned." and len(engine.calls) == 1
-    assert stats["terms"]["found"] == 0  # type: ignore[index]
+    assert terms.found == 0
 
 
 @pytest.mark.parametrize(
@@ -576,13 +578,13 @@ REAL_CASES = [
 @pytest.mark.model
 def test_real_model_renders_terms_as_the_glossary_says(real_engine, real_glossary) -> None:  # type: ignore[no-untyped-def]
     segments = [seg(zh, f"doc{i}") for i, (zh, _) in enumerate(REAL_CASES)]
-    stats = enforce_and_translate(segments, real_engine, real_glossary, EnforceSettings())
+    _, terms = enforce_and_translate(segments, real_engine, real_glossary, EnforceSettings())
     for segment, (_, wanted) in zip(segments, REAL_CASES, strict=True):
         assert segment.terms_missed == [], segment.en
         for text in wanted:
             assert text.lower() in segment.en.lower(), segment.en
         assert not re.search(r"XT\d+X|ZX\d+", segment.en)
-    assert stats["terms"]["missed"] == 0  # type: ignore[index]
+    assert terms.missed == 0
 
 
 @pytest.mark.model

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import BLOCK_KINDS, Document
+from pipeline.document import BLOCK_KINDS, DOCUMENT_FORMATS, Document
 from pipeline.errors import PipelineError
 from pipeline.ingest.read import (
-    FORMATS,
     detect_format,
     discover,
     document_id,
@@ -217,7 +216,7 @@ def test_explain_bytes_lists_what_was_dropped_and_why() -> None:
 def test_format_is_detected_from_content(fixture: str, saved_as: str, fmt: str) -> None:
     doc = parse_bytes((DATA / fixture).read_bytes(), saved_as, SETTINGS)
     assert doc.format == fmt
-    assert doc.format in FORMATS
+    assert doc.format in DOCUMENT_FORMATS
 
 
 @pytest.mark.parametrize(

@@ -215,9 +215,9 @@ def test_wrong_or_empty_files_are_errors_and_write_nothing(
     run_dir: Path, name: str, data: bytes | None, message: str
 ) -> None:
     docs = build_docs()
-    from pipeline.store.rundir import write_documents
+    from pipeline.store.rundir import RunDir
 
-    write_documents(docs, run_dir / "documents.jsonl")
+    RunDir(run_dir).write_documents(docs)
     if data is None:
         export_run(docs, RUN, run_dir, ["parquet" if name.endswith("parquet") else "html"])
     else:
@@ -302,7 +302,7 @@ def test_apply_memory_fills_exact_matches_only(tmp_path: Path) -> None:
         _seg("Café  一句话。", "old", "translated"),
     ]
     with open_memory(tmp_path) as tm:
-        assert apply_memory(segments, tm) == 2
+        assert apply_memory(segments, tm).reused == 2
     assert [(s.en, s.status) for s in segments] == [
         ("Café, one sentence.", "memory"),
         ("", "pending"),
@@ -319,7 +319,7 @@ def test_memory_hits_show_in_every_export(run: dict[str, list[Path]], tmp_path: 
     for seg in (s for d in docs for s in d.segments):
         seg.en, seg.status = "", "pending"
     with open_memory(tmp_path / "run") as tm:
-        assert apply_memory([s for d in docs for s in d.segments], tm) == 2
+        assert apply_memory([s for d in docs for s in d.segments], tm).reused == 2
     out = tmp_path / "again"
     files = export_run(docs, RUN, out, ["tsv", "tmx", "xliff", "xliff12", "html"])
     table = pl.read_csv(files["tsv"][0], separator="\t", infer_schema=False)
@@ -340,9 +340,9 @@ def test_exported_memory_hits_reimport_as_not_reviewed(
     with open_memory(run_dir) as tm:
         apply_memory([s for d in docs for s in d.segments], tm)
     later = tmp_path / "later"
-    from pipeline.store.rundir import write_documents
+    from pipeline.store.rundir import RunDir
 
-    write_documents(docs, later / "documents.jsonl")
+    RunDir(later).write_documents(docs)
     files = export_run(docs, RUN, later, ["xliff12"])["xliff12"]
     report = import_review(files, memory_path=run_dir)
     assert (report.stored, report.not_reviewed) == (0, 8)
@@ -352,8 +352,8 @@ def test_translate_run_reuses_memory_before_the_model(
     tiny_package: object, model_dirs: object, tmp_path: Path
 ) -> None:
     """The orchestrator's memory step on the tiny real model: hits are never re-translated."""
-    from pipeline.run import RunOptions, translate_run
-    from pipeline.settings import Settings, TranslateSettings
+    from pipeline.run import translate_run
+    from pipeline.settings import RunOptions, Settings, TranslateSettings
 
     source = tmp_path / "in.txt"
     source.write_text("中国周日试射了一枚导弹。\n\n美国总统在白宫发表讲话。\n", encoding="utf-8")

@@ -16,7 +16,8 @@ import pytest
 from pipeline.errors import ModelError
 from pipeline.packages.files import sha256_file
 from pipeline.packages.index import NetworkError, download, fetch_index, find_in_index
-from pipeline.packages.install import ModelDirs, ensure_model, install
+from pipeline.packages.install import ensure_model, install
+from pipeline.settings import ModelDirs
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -15,12 +15,11 @@ import pytest
 from conftest import REPO, SHARED
 from lxml import etree
 
-from pipeline.enforce.passes import EnforceSettings
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.tsv import load_glossaries
-from pipeline.run import RunOptions, export_existing_run, prepare, translate_run
-from pipeline.settings import Settings, TranslateSettings
-from pipeline.store.rundir import read_documents
+from pipeline.run import export_existing_run, prepare, translate_run
+from pipeline.settings import EnforceSettings, RunOptions, Settings, TranslateSettings
+from pipeline.store.rundir import RunDir
 
 SAMPLES = REPO / "corpora" / "samples"
 XSD = REPO / "tests" / "data" / "export" / "xliff_core_2.0.xsd"
@@ -125,10 +124,10 @@ def test_export_existing_run_rebuilds_documents(
     out = tmp_path / "out"
     translate_run([str(SAMPLES)], _settings(tiny_archive, tmp_path),
                   RunOptions(outdir=out, dirs=model_dirs))  # fmt: skip
-    written = export_existing_run(out, tmp_path / "exp", ["tsv", "tmx"], [])
+    written = export_existing_run(out, tmp_path / "exp", ("tsv", "tmx"), [])
     assert {p.name for p in written} == {"segments.tsv", "bilingual.tmx"}
     frame = pl.read_csv(tmp_path / "exp" / "segments.tsv", separator="\t", infer_schema=False)
-    docs = read_documents(out / "documents.jsonl")
+    docs = RunDir(out).read_documents()
     assert frame.height == sum(len(d.segments) for d in docs)
 
 
@@ -148,7 +147,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """The shared samples and corpora/samples through the real model, glossary and all exports."""
     from conftest import DEAD_INDEX, REAL_MODEL
 
-    from pipeline.packages.install import ModelDirs
+    from pipeline.settings import ModelDirs
 
     if not REAL_MODEL.is_file():
         pytest.skip("real model not available")
@@ -157,13 +156,9 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     dirs = ModelDirs(install_dir=root / "p", cache_dir=root / "c", index_url=DEAD_INDEX)
     settings = _settings(REAL_MODEL, root, beam=2)
     options = RunOptions(
-        outdir=root / "out",
-        dirs=dirs,
-        glossary=_glossary(settings),
-        enforce=EnforceSettings(),
-        exports=ALL_FORMATS,
+        outdir=root / "out", dirs=dirs, enforce=EnforceSettings(), exports=ALL_FORMATS
     )
-    return root / "out", translate_run(inputs, settings, options)
+    return root / "out", translate_run(inputs, settings, options, glossary=_glossary(settings))
 
 
 @pytest.mark.model

@@ -120,7 +120,7 @@ def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
     assert second.calls == []
     assert [s.status for s in segments] == ["cached", "cached", "skipped", "cached"]
     assert [s.en for s in segments] == ["EN[你好]", "EN[世界]", "2024", "EN[你好]"]
-    assert (stats["cached"], stats["skipped"], stats["translated"]) == (3, 1, 0)
+    assert (stats.cached, stats.skipped, stats.translated) == (3, 1, 0)
 
 
 def test_cache_is_namespaced_by_engine(tmp_path: Path) -> None:
@@ -152,13 +152,8 @@ def test_translate_segments_statuses_and_stats() -> None:
         ("2019", "skipped"),
         ("EN[中国。]", "translated"),
     ]
-    assert {k: stats[k] for k in ("segments", "translated", "skipped", "batches", "chars")} == {
-        "segments": 3,
-        "translated": 2,
-        "skipped": 1,
-        "batches": 1,
-        "chars": 3,
-    }
+    counts = (stats.segments, stats.translated, stats.skipped, stats.batches, stats.chars)
+    assert counts == (3, 2, 1, 1, 3)
 
 
 @pytest.mark.parametrize(

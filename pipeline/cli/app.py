@@ -17,8 +17,9 @@ import typer
 
 from pipeline import __version__
 from pipeline.cli.common import (
-    SCRIPTS,
     EncodingOpt,
+    Formats,
+    FormatsOpt,
     GlossaryOpt,
     InputsArg,
     MaxCharsOpt,
@@ -26,18 +27,25 @@ from pipeline.cli.common import (
     ScriptOpt,
     ZhenGroup,
     glossary_paths,
+    parse_formats,
     report,
-    split_formats,
     stdin_bytes,
 )
 from pipeline.cli.glossary import glossary_app
 from pipeline.cli.models import models_app
 from pipeline.cli.review import review_app
 from pipeline.settings import (
+    EXPORT_FORMATS,
+    Device,
+    EnforceSettings,
     IngestSettings,
     NormalizeSettings,
+    RunOptions,
+    Script,
     SegmentSettings,
+    SegmentsFormat,
     Settings,
+    TermStyle,
     TranslateSettings,
 )
 
@@ -77,13 +85,11 @@ def root(
     """Offline Chinese→English document translation with an enforced bilingual glossary."""
 
 
-def prep_settings(encoding: str | None, script: str, max_chars: int) -> Settings:
+def prep_settings(encoding: str | None, script: Script, max_chars: int) -> Settings:
     """Settings for ingest → normalize → segment from the shared options."""
-    if script not in SCRIPTS:
-        raise typer.BadParameter(f"--script must be one of {', '.join(SCRIPTS)}")
     return Settings(
         ingest=IngestSettings(encoding=encoding),
-        normalize=NormalizeSettings(script=script),  # type: ignore[arg-type]
+        normalize=NormalizeSettings(script=script),
         segment=SegmentSettings(max_chars=max_chars),
     )
 
@@ -91,7 +97,7 @@ def prep_settings(encoding: str | None, script: str, max_chars: int) -> Settings
 @app.command()
 def segment(
     inputs: InputsArg,
-    fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl or tsv.")] = "jsonl",
+    fmt: Annotated[SegmentsFormat, typer.Option("--format", help="Output format.")] = "jsonl",
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
@@ -101,8 +107,6 @@ def segment(
     from pipeline.cli.segments import write_segments
     from pipeline.run import prepare
 
-    if fmt not in ("jsonl", "tsv"):
-        raise typer.BadParameter("--format must be jsonl or tsv")
     settings = prep_settings(encoding, script, max_chars)
     prepared = prepare(inputs, settings, stdin=stdin_bytes(inputs))
     write_segments(prepared.docs, sys.stdout, fmt)
@@ -131,7 +135,7 @@ def translate(
         typer.Option(help="Translation package (.argosmodel or directory).", envvar="ZHEN_MODEL"),
     ] = None,
     beam: Annotated[int, typer.Option(help="Beam size (1 = greedy, fastest).")] = DEFAULTS.beam,
-    device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = DEFAULTS.device,
+    device: Annotated[Device, typer.Option(help="Where CTranslate2 runs.")] = DEFAULTS.device,
     compute_type: Annotated[
         str, typer.Option("--compute-type", help="CTranslate2 compute type (int8, float32, auto…).")
     ] = DEFAULTS.compute_type,
@@ -151,16 +155,13 @@ def translate(
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
     term_style: Annotated[
-        str, typer.Option("--term-style", help="first, full or abbr: how glossary terms read.")
+        TermStyle, typer.Option("--term-style", help="How glossary terms read.")
     ] = "first",
     no_enforce: Annotated[
         bool,
         typer.Option("--no-enforce", help="Translate plainly; only check and report terms."),
     ] = False,
-    export: Annotated[
-        str | None,
-        typer.Option("--export", help="Also write: tmx,xliff,xliff12,tsv,csv,parquet,html."),
-    ] = None,
+    export: FormatsOpt = None,
     memory: Annotated[
         Path | None,
         typer.Option("--memory", help="Translation memory of reviewed edits to reuse."),
@@ -172,21 +173,16 @@ def translate(
     """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
     # Lazy: zhen --help must not load the library.
     from pipeline.cli.progress import download_bar, segment_bar, summary
-    from pipeline.enforce import EnforceSettings
     from pipeline.packages import default_dirs
-    from pipeline.run import RunOptions, translate_run
+    from pipeline.run import translate_run
 
-    if device not in ("cpu", "cuda", "auto"):
-        raise typer.BadParameter("--device must be cpu, cuda or auto")
-    if term_style not in ("first", "full", "abbr"):
-        raise typer.BadParameter("--term-style must be first, full or abbr")
     dirs = default_dirs()
     settings = replace(
         prep_settings(encoding, script, max_chars),
         translate=TranslateSettings(
             model=model,
             beam=beam,
-            device=device,  # type: ignore[arg-type]
+            device=device,
             compute_type=compute_type,
             threads=threads,
             batch_tokens=batch_tokens,
@@ -196,17 +192,18 @@ def translate(
     options = RunOptions(
         outdir=out,
         dirs=dirs,
-        glossary=load_glossary(glossary_paths(glossary, no_glossary), settings),
-        enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),  # type: ignore[arg-type]
-        exports=tuple(split_formats(export)),
+        enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),
+        exports=export.names if export else (),
         use_cache=not no_cache,
         memory=memory,
     )
+    loaded = load_glossary(glossary_paths(glossary, no_glossary), settings)
     with download_bar() as on_download, segment_bar() as on_start:
         result = translate_run(
             inputs,
             settings,
             options,
+            glossary=loaded,
             stdin=stdin_bytes(inputs),
             on_download=on_download,
             on_start=on_start,
@@ -221,7 +218,12 @@ def translate(
 @app.command("export")
 def export_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A directory written by zhen translate.")],
-    to: Annotated[str, typer.Option("--to", help="tmx,xliff,xliff12,tsv,csv,parquet,html.")],
+    to: Annotated[
+        Formats,
+        typer.Option(
+            "--to", parser=parse_formats, metavar="FORMATS", help=f"{','.join(EXPORT_FORMATS)}."
+        ),
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")
     ] = None,
@@ -233,7 +235,7 @@ def export_cmd(
     from pipeline.run import export_existing_run
 
     written = export_existing_run(
-        run_dir, out or run_dir, split_formats(to), glossary_paths(glossary, no_glossary)
+        run_dir, out or run_dir, to.names, glossary_paths(glossary, no_glossary)
     )
     for path in written:
         typer.echo(str(path))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from pipeline.errors import PipelineError
+from pipeline.settings import EXPORT_FORMATS, ExportFormat, Script
 
 InputsArg = Annotated[
     list[str],
@@ -20,8 +21,8 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Force the input encoding (e.g. gb18030, big5).")
 ]
 ScriptOpt = Annotated[
-    str,
-    typer.Option("--script", help="Script conversion: auto, t2s, tw2sp, hk2s or none."),
+    Script,
+    typer.Option("--script", help="Script conversion: auto detects Traditional and its region."),
 ]
 MaxCharsOpt = Annotated[
     int, typer.Option("--max-chars", help="Split sentences longer than this at ；or ，.")
@@ -37,14 +38,42 @@ GlossaryOpt = Annotated[
 ]
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Use no glossary at all.")]
 
-SCRIPTS = ("auto", "t2s", "tw2sp", "hk2s", "none")
+
+@dataclass(frozen=True)
+class Formats:
+    """Export formats given as one comma-separated option value (``--export tmx,html``)."""
+
+    names: tuple[ExportFormat, ...]
+
+
+def parse_formats(value: str) -> Formats:
+    """``"tmx, xliff"`` → ``Formats(("tmx", "xliff"))``; an unknown name is a usage error, so
+    a typo is caught before any work is done."""
+    known: dict[str, ExportFormat] = {f: f for f in EXPORT_FORMATS}
+    names = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        choices = ", ".join(EXPORT_FORMATS)
+        raise typer.BadParameter(f"unknown export format {unknown[0]!r}; use one of: {choices}")
+    return Formats(tuple(dict.fromkeys(known[n] for n in names)))
+
+
+FormatsOpt = Annotated[
+    Formats | None,
+    typer.Option(
+        "--export",
+        parser=parse_formats,
+        metavar="FORMATS",
+        help=f"Also write these review exports: {','.join(EXPORT_FORMATS)}.",
+    ),
+]
 
 
 class ZhenGroup(TyperGroup):
     """A command group that maps any :class:`PipelineError` a command raises to one line on
     standard error and exit status 1: the one place the CLI handles library errors."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
@@ -75,8 +104,3 @@ def glossary_paths(glossary: list[Path] | None, no_glossary: bool) -> list[Path]
     if glossary:
         return list(glossary)
     return sorted(Path("glossaries").glob("*.tsv"))
-
-
-def split_formats(value: str | None) -> list[str]:
-    """``"tmx, xliff"`` → ``["tmx", "xliff"]``."""
-    return [f.strip() for f in (value or "").split(",") if f.strip()]

@@ -62,27 +62,31 @@ def download_bar() -> Iterator[Callable[[int, int | None], None]]:
 
 def summary(result: RunResult) -> str:
     """A few lines a user reads after a run: what was done, how fast, what needs review."""
-    sig = result.signature
-    stats = sig.get("stats", {})
+    stats = result.stats
     docs = len(result.prepared.docs)
     segs = sum(len(d.segments) for d in result.prepared.docs)
     lines = [f"{docs} document(s), {segs} segment(s)"]
-    tr = stats.get("translate", {})
-    if tr:
-        parts = [f"{k} {tr[k]}" for k in ("translated", "cached", "memory", "skipped") if tr.get(k)]
-        lines.append("segments: " + ", ".join(parts))
-        terms = tr.get("terms")
-        if isinstance(terms, dict) and terms.get("found"):
+    if stats.qa is not None:
+        tr = stats.translate
+        counts = {
+            "translated": tr.translated if tr else 0,
+            "cached": tr.cached if tr else 0,
+            "memory": stats.memory.reused,
+            "skipped": tr.skipped if tr else 0,
+        }
+        lines.append("segments: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        terms = stats.terms
+        if terms is not None and terms.found:
             lines.append(
-                f"glossary terms: {terms.get('applied', 0)}/{terms['found']} applied, "
-                f"{terms.get('missed', 0)} missed"
+                f"glossary terms: {terms.applied}/{terms.found} applied, {terms.missed} missed"
             )
-    if stats.get("chars_per_second"):
+    if stats.chars_per_second:
+        seconds = result.signature["timings"]["translate"]
         lines.append(
-            f"translated {stats['chars']:,} characters in {sig['timings']['translate']:.1f} s "
-            f"({stats['chars_per_second']:,.0f} chars/s)"
+            f"translated {stats.chars:,} characters in {seconds:.1f} s "
+            f"({stats.chars_per_second:,.0f} chars/s)"
         )
-    flags = {k: v for k, v in stats.get("qa", {}).items() if v}
+    flags = {k: v for k, v in stats.qa.to_json().items() if v} if stats.qa else {}
     if flags:
         lines.append("QA flags: " + ", ".join(f"{k} {v}" for k, v in flags.items()))
     if result.written:

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from pipeline.document import Document
+from pipeline.settings import SegmentsFormat
 
 
-def write_segments(docs: Iterable[Document], out: TextIO, fmt: str) -> int:
+def write_segments(docs: Iterable[Document], out: TextIO, fmt: SegmentsFormat) -> int:
     """Write every segment of ``docs`` to ``out``; return how many were written."""
     count = 0
     writer = None

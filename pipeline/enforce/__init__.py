@@ -7,6 +7,6 @@ around a rewritten mention (articles, plurals, capitals); :mod:`~pipeline.enforc
 a dropped term into the best sentence and re-decodes from there.
 """
 
-from pipeline.enforce.passes import EnforceSettings, enforce_and_translate
+from pipeline.enforce.passes import enforce_and_translate
 
-__all__ = ["EnforceSettings", "enforce_and_translate"]
+__all__ = ["enforce_and_translate"]

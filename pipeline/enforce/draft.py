@@ -12,12 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from pipeline.enforce.english import (
     Edit,
     Form,
     Found,
+    FoundKind,
     Shape,
     apply_edits,
     find_placeholders,
@@ -29,9 +29,8 @@ from pipeline.enforce.english import (
     takes_article,
 )
 from pipeline.glossary import Glossary, Match, Term, fold, match_terms
+from pipeline.settings import EnforceStrategy, TermStyle
 
-TermStyle = Literal["first", "full", "abbr"]
-TERM_STYLES: tuple[str, ...] = ("first", "full", "abbr")
 _LEADERS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"]
 )
@@ -66,7 +65,7 @@ class Draft:
 
     text: str
     found: list[Found]
-    strategy: str
+    strategy: EnforceStrategy
     units: Sequence[Unit]
     shape: Shape | None = None
 
@@ -155,10 +154,10 @@ def _substitute(
     return "".join(out)
 
 
-def plain_draft(english: str, slots: Sequence[Slot], strategy: str = "plain") -> Draft:
+def plain_draft(english: str, slots: Sequence[Slot], strategy: EnforceStrategy = "plain") -> Draft:
     """Where the model's own output already renders each slot's term (first free hit per term,
     in order)."""
-    hits: dict[str, list[tuple[int, int, str, bool]]] = {}
+    hits: dict[str, list[tuple[int, int, FoundKind, bool]]] = {}
     for term, start, end, kind, plural in find_renderings(english, [s.term for s in slots]):
         hits.setdefault(term.id, []).append((start, end, kind, plural))
     wanted = Counter(s.term.id for s in slots)
@@ -168,12 +167,14 @@ def plain_draft(english: str, slots: Sequence[Slot], strategy: str = "plain") ->
             continue  # translated the term *and* copied its gloss: the placeholder fixes that
         if hits.get(slot.term.id):
             start, end, kind, plural = hits[slot.term.id].pop(0)
-            found.append(Found(i, start, end, plural, kind))  # type: ignore[arg-type]
+            found.append(Found(i, start, end, plural, kind))
     singles = [(i,) for i in range(len(slots))]
     return Draft(english, sorted(found, key=lambda f: f.start), strategy, singles)
 
 
-def placeholder_draft(english: str, slots: Sequence[Slot], shape: Shape, strategy: str) -> Draft:
+def placeholder_draft(
+    english: str, slots: Sequence[Slot], shape: Shape, strategy: EnforceStrategy
+) -> Draft:
     """The units whose placeholders came back in ``english``."""
     grouped = units(slots)
     return Draft(english, find_placeholders(english, shape, len(grouped)), strategy, grouped, shape)

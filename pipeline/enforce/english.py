@@ -373,12 +373,14 @@ def find_renderings(
     Longest-first keeps ``missile`` from counting inside ``ballistic missile`` when both terms
     are in play. Each hit is ``(term, start, end, kind, plural)``.
     """
-    hits = []
+    hits: list[tuple[Term, int, int, FoundKind, bool]] = []
+    group_kinds: tuple[tuple[str, FoundKind], ...] = (
+        ("both", "en+abbr"), ("en", "en"), ("accept", "accept"), ("abbr", "abbr"),
+    )  # fmt: skip
     for term in dict.fromkeys(terms):
         for m in rendering_pattern(term).finditer(text):
             groups = m.groupdict()
-            kind = next(k for k in ("both", "en", "accept", "abbr") if groups.get(k))
-            kind = "en+abbr" if kind == "both" else kind
+            kind = next(kind for group, kind in group_kinds if groups.get(group))
             if term.abbr and m.group(0).lower() in (term.abbr.lower(), term.abbr.lower() + "s"):
                 kind = "abbr"  # HCOC is listed in accept as HCoC too; it is still the abbreviation
             hits.append((term, m.start(), m.end(), kind, _is_plural(m.group(0), term)))

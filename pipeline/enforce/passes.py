@@ -28,14 +28,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.document import Segment
 from pipeline.enforce.draft import (
-    TERM_STYLES,
     Draft,
     Slot,
-    TermStyle,
     inline_source,
     masked_source,
     placeholder_draft,
@@ -53,8 +51,9 @@ from pipeline.enforce.prefix import (
     prefix_for,
     worth_scoring,
 )
-from pipeline.errors import SettingsError
 from pipeline.glossary import Glossary
+from pipeline.settings import STRATEGIES, EnforceSettings, EnforceStrategy, TermStyle
+from pipeline.stats import TermOutcome, TermStats, TranslateStats
 from pipeline.store.cache import TranslationCache, normalize_source
 from pipeline.translate import (
     Progress,
@@ -64,49 +63,8 @@ from pipeline.translate import (
     translate_texts,
 )
 
-STRATEGIES: tuple[str, ...] = ("plain", "placeholder", "placeholder-alt", "inline", "prefix")
-_SHAPES: dict[str, Shape] = {"placeholder": "XT", "placeholder-alt": "ZX"}
+_SHAPES: dict[EnforceStrategy, Shape] = {"placeholder": "XT", "placeholder-alt": "ZX"}
 _PREFIX_KEY = "\x1fprefix:"
-
-
-@dataclass(frozen=True)
-class EnforceSettings:
-    """How terms are enforced.
-
-    ``term_style``: ``first`` spells a term out with its abbreviation at its first mention in a
-    document, "intercontinental ballistic missile (ICBM)", and abbreviates later mentions;
-    ``full`` always writes the full rendering and never the abbreviation; ``abbr`` writes the
-    abbreviation wherever the term has one. ``strategies`` are the passes, in order (see the
-    module docstring); ``enabled=False`` translates plainly but still records which terms came
-    out right. ``prefix_rounds`` bounds the forced insertions per segment, ``prefix_tries`` the
-    positions tried for each (re-decoded, the most likely result kept).
-    """
-
-    enabled: bool = True
-    term_style: TermStyle = "first"
-    strategies: tuple[str, ...] = STRATEGIES
-    prefix_rounds: int = 2
-    prefix_tries: int = 3
-
-    def __post_init__(self) -> None:
-        if self.term_style not in TERM_STYLES:
-            raise SettingsError(
-                f"unknown term style {self.term_style!r}: use {', '.join(TERM_STYLES)}",
-                file="--term-style",
-            )
-        unknown = [s for s in self.strategies if s not in STRATEGIES]
-        if unknown:
-            raise SettingsError(
-                f"unknown enforcement strategy {unknown[0]!r}: use {', '.join(STRATEGIES)}",
-                file="strategies",
-            )
-        decoding = [s for s in self.strategies if s != "prefix"]
-        if not decoding or ("prefix" in self.strategies and not set(decoding) & set(_SHAPES)):
-            raise SettingsError(
-                "enforcement strategies need plain or placeholder first, and prefix needs a "
-                "placeholder strategy: e.g. plain,placeholder,prefix",
-                file="strategies",
-            )
 
 
 @dataclass
@@ -143,14 +101,14 @@ def enforce_and_translate(
     cache: TranslationCache | None = None,
     progress: Progress | None = None,
     scorer: Scorer | None = None,
-) -> dict[str, object]:
+) -> tuple[TranslateStats, TermStats]:
     """Translate ``segments`` (in document order) with the approved terms of ``glossary``
     enforced; fill ``en``, ``status``, ``terms_applied``, ``terms_missed`` and fallback flags.
 
     All passes go through :func:`pipeline.translate.translate_texts`, so batching, dedup and the
     cache apply to the masked texts too; segments without terms are translated once, unchanged.
     ``scorer`` ranks insertion points for the prefix pass (default: from the engine). Returns the
-    translation counts plus a ``terms`` block for run.json.
+    translation counts and the term counts.
     """
     started = time.perf_counter()
     approved = glossary.approved()
@@ -161,11 +119,11 @@ def enforce_and_translate(
     strategies = settings.strategies if settings.enabled else ("plain",)
     with_terms = [p for p in plans if p.slots]
     if "plain" in strategies:
-        stats: dict[str, object] = dict(translate_segments(segments, engine, cache, progress))
+        stats = translate_segments(segments, engine, cache, progress)
         for plan in with_terms:
             plan.offer(plain_draft(plan.seg.en, plan.slots))
     else:
-        stats = dict(translate_segments([p.seg for p in plans if not p.slots], engine, cache))
+        stats = translate_segments([p.seg for p in plans if not p.slots], engine, cache)
         for plan in with_terms:
             plan.seg.status = "translated"
         if progress is not None and with_terms:
@@ -181,10 +139,8 @@ def enforce_and_translate(
             for _ in range(settings.prefix_rounds):
                 decodes += _prefix_pass(with_terms, engine, cache, score, settings.prefix_tries)
     terms = _finish(plans, settings.term_style, enforced=settings.enabled)
-    terms["extra_decodes"] = decodes
-    terms["seconds"] = round(time.perf_counter() - started, 3)
-    stats["terms"] = terms
-    return stats
+    seconds = round(time.perf_counter() - started, 3)
+    return stats, replace(terms, extra_decodes=decodes, seconds=seconds)
 
 
 def _placeholder_pass(
@@ -192,7 +148,7 @@ def _placeholder_pass(
     engine: TextEngine,
     cache: TranslationCache | None,
     shape: Shape,
-    strategy: str,
+    strategy: EnforceStrategy,
 ) -> int:
     todo = [p for p in plans if not p.complete()]
     sources = [masked_source(p.text, p.slots, shape) for p in todo]
@@ -319,10 +275,10 @@ def _translate_prefixed(
     return [hits[k] for k in keys]
 
 
-def _finish(plans: Sequence[_Plan], style: TermStyle, enforced: bool) -> dict[str, object]:
+def _finish(plans: Sequence[_Plan], style: TermStyle, enforced: bool) -> TermStats:
     """Write every segment's final English in document order and count what happened."""
     introduced: dict[str, set[str]] = {}
-    by_strategy: Counter[str] = Counter()
+    by_strategy: Counter[TermOutcome] = Counter()
     found = applied = missed = 0
     for plan in plans:
         if not plan.slots or plan.draft is None:
@@ -346,11 +302,12 @@ def _finish(plans: Sequence[_Plan], style: TermStyle, enforced: bool) -> dict[st
             plan.seg.flags.append(f"term-fallback:{strategy}")
         if plan.seg.terms_missed and "term-missed" not in plan.seg.flags:
             plan.seg.flags.append("term-missed")
-    return {
-        "enforced": enforced,
-        "segments_with_terms": sum(by_strategy.values()),
-        "found": found,
-        "applied": applied,
-        "missed": missed,
-        "strategies": {s: by_strategy[s] for s in (*STRATEGIES, "missed")},
-    }
+    outcomes: tuple[TermOutcome, ...] = (*STRATEGIES, "missed")
+    return TermStats(
+        enforced=enforced,
+        segments_with_terms=sum(by_strategy.values()),
+        found=found,
+        applied=applied,
+        missed=missed,
+        outcomes={s: by_strategy[s] for s in outcomes},
+    )

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipeline.document import Block, Document, Segment
-
-if TYPE_CHECKING:
-    pass
-
+from pipeline.export.spans import TermLookup
 
 SOURCE_LANG = "zh-CN"
-
-
 TARGET_LANG = "en"
 
 
-Exporter = Callable[..., list[Path]]
+class Exporter(Protocol):
+    """Every exporter's shape: write ``docs`` to ``dest`` (a file, or a folder for XLIFF)."""
+
+    def __call__(
+        self,
+        docs: Sequence[Document],
+        run: RunInfo,
+        dest: Path,
+        term_lookup: TermLookup | None = None,
+    ) -> list[Path]: ...
 
 
 @dataclass(frozen=True)

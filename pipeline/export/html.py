@@ -122,9 +122,14 @@ def _marked(text: str, spans: Sequence[TermSpan]) -> str:
     return "".join(out)
 
 
+def _flag_help(code: str) -> str:
+    """What a flag code means, for its tooltip (codes from other stages explain themselves)."""
+    return next((text for flag, text in FLAGS.items() if flag == code), code)
+
+
 def _badges(seg: Segment) -> str:
     badges = [
-        f'<span class="badge f-{_e(f)}" title="{_e(FLAGS.get(f, f))}">{_e(f)}</span>'
+        f'<span class="badge f-{_e(f)}" title="{_e(_flag_help(f))}">{_e(f)}</span>'
         for f in seg.flags
     ]
     if seg.status not in ("translated", "pending"):
@@ -181,7 +186,7 @@ def _filters(docs: Sequence[Document]) -> str:
             for flag in seg.flags:
                 counts[flag] = counts.get(flag, 0) + 1
     boxes = [
-        f'<label title="{_e(FLAGS.get(code, code))}"><input type="checkbox" data-flag="{_e(code)}">'
+        f'<label title="{_e(_flag_help(code))}"><input type="checkbox" data-flag="{_e(code)}">'
         f" {_e(code)} ({n})</label>"
         for code, n in counts.items()
     ]

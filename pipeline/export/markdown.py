@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.document import Block, Document
 from pipeline.store.atomic import atomic_write_text
+from pipeline.store.rundir import RunDir
 
 MODEL_CREDIT = (
     "Machine translation by zhen with the Argos Translate zh→en package, derived from OPUS-MT "
@@ -82,10 +83,10 @@ def render_bilingual(doc: Document) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def write_document_outputs(doc: Document, outdir: Path) -> list[Path]:
+def write_document_outputs(doc: Document, run_dir: RunDir) -> list[Path]:
     """Write ``<id>.en.md`` and ``<id>.bilingual.md`` for one document; return the paths."""
-    english = outdir / f"{doc.id}.en.md"
-    bilingual = outdir / f"{doc.id}.bilingual.md"
+    english = run_dir.english(doc.id)
+    bilingual = run_dir.bilingual(doc.id)
     atomic_write_text(english, render_english(doc))
     atomic_write_text(bilingual, render_bilingual(doc))
     return [english, bilingual]

@@ -13,52 +13,51 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import cast
 
 from pipeline.document import Document
 from pipeline.errors import ExportError
-
-if TYPE_CHECKING:
-    pass
 from pipeline.export.common import Exporter, RunInfo
 from pipeline.export.spans import TermLookup
+from pipeline.settings import EXPORT_FORMATS, ExportFormat
+from pipeline.store.rundir import RunDir
 
-# format → (module, function, name of the file or folder it writes under the run folder)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "tmx": ("pipeline.export.xml", "export_tmx", "bilingual.tmx"),
-    "xliff": ("pipeline.export.xml", "export_xliff", "xliff"),
-    "xliff12": ("pipeline.export.xml", "export_xliff12", "xliff12"),
-    "tsv": ("pipeline.export.table", "export_tsv", "segments.tsv"),
-    "csv": ("pipeline.export.table", "export_csv", "segments.csv"),
-    "parquet": ("pipeline.export.table", "export_parquet", "segments.parquet"),
-    "html": ("pipeline.export.html", "export_html", "review.html"),
+FORMATS: dict[ExportFormat, tuple[str, str]] = {
+    "tmx": ("pipeline.export.xml", "export_tmx"),
+    "xliff": ("pipeline.export.xml", "export_xliff"),
+    "xliff12": ("pipeline.export.xml", "export_xliff12"),
+    "tsv": ("pipeline.export.table", "export_tsv"),
+    "csv": ("pipeline.export.table", "export_csv"),
+    "parquet": ("pipeline.export.table", "export_parquet"),
+    "html": ("pipeline.export.html", "export_html"),
 }
+"""Format → (module, function) of its exporter; where it writes is :attr:`RunDir.EXPORTS`."""
 
 
 def exporter(name: str) -> Exporter:
     """The export function for a format name, imported only when asked for."""
-    if name not in FORMATS:
-        choices = ", ".join(FORMATS)
+    if name not in EXPORT_FORMATS:
+        choices = ", ".join(EXPORT_FORMATS)
         raise ExportError(f"unknown export format {name!r}; use one of: {choices}", file=name)
-    module, function, _ = FORMATS[name]
-    return getattr(importlib.import_module(module), function)
+    module, function = FORMATS[name]
+    return cast(Exporter, getattr(importlib.import_module(module), function))
 
 
 def export_run(
     docs: Sequence[Document],
     run: RunInfo,
     dest_dir: Path,
-    formats: Sequence[str],
+    formats: Sequence[ExportFormat],
     term_lookup: TermLookup | None = None,
-) -> dict[str, list[Path]]:
+) -> dict[ExportFormat, list[Path]]:
     """Write each requested format under ``dest_dir``; returns the files written per format.
 
     Format names are checked before anything is written, so a typo does not leave half a run.
     XLIFF formats write one file per document into a folder; the others write one file.
     """
     functions = {name: exporter(name) for name in dict.fromkeys(formats)}
-    dest_dir = Path(dest_dir)
-    written: dict[str, list[Path]] = {}
-    for name, function in functions.items():
-        written[name] = function(docs, run, dest_dir / FORMATS[name][2], term_lookup)
-    return written
+    folder = RunDir(Path(dest_dir))
+    return {
+        name: function(docs, run, folder.export(name), term_lookup)
+        for name, function in functions.items()
+    }

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.document import Segment
-
-if TYPE_CHECKING:
-    pass
-
 
 TermLookup = Mapping[str, tuple[Sequence[str], str] | tuple[Sequence[str], str, Sequence[str]]]
 """Glossary term id → (source forms, English rendering[, English forms that count as correct]),

@@ -25,8 +25,6 @@ TABLE_COLUMNS = (
 
 
 LIST_COLUMNS = ("terms_applied", "terms_missed", "flags")
-
-
 LIST_SEPARATOR = "|"
 
 
@@ -46,7 +44,7 @@ def segments_frame(docs: Sequence[Document], join_lists: bool) -> pl.DataFrame:
     if join_lists:
         for column in LIST_COLUMNS:
             rows[column] = [LIST_SEPARATOR.join(v) for v in rows[column]]
-    schema = {c: pl.String for c in TABLE_COLUMNS}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = dict.fromkeys(TABLE_COLUMNS, pl.String)
     schema |= {"block": pl.Int64, "index": pl.Int64} | dict.fromkeys(LIST_COLUMNS, listed)
     return pl.DataFrame(rows, schema=schema)
 

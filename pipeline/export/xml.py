@@ -54,7 +54,7 @@ def _run_settings(run: RunInfo) -> str:
     return json.dumps(run.settings, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _tostring(root: Any) -> bytes:
+def _tostring(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -77,14 +77,16 @@ def build_tmx(docs: Sequence[Document], run: RunInfo) -> bytes:
     header = etree.SubElement(
         root,
         "header",
-        creationtool="zhen",
-        creationtoolversion=run.tool_version,
-        datatype="plaintext",
-        segtype="sentence",
-        adminlang="en",
-        srclang=SOURCE_LANG,
-        **{"o-tmf": "zhen"},
-        creationdate=created,
+        {
+            "creationtool": "zhen",
+            "creationtoolversion": run.tool_version,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": SOURCE_LANG,
+            "o-tmf": "zhen",
+            "creationdate": created,
+        },
     )
     for kind, value in (("x-model", run.model_name), ("x-settings", _run_settings(run))):
         etree.SubElement(header, "prop", type=kind).text = xml_safe(value)
@@ -186,7 +188,7 @@ def build_xliff2(doc: Document, run: RunInfo, term_lookup: TermLookup | None = N
     ns = f"{{{XLIFF2_NS}}}"
     root = etree.Element(
         f"{ns}xliff",
-        nsmap={None: XLIFF2_NS},
+        nsmap={None: XLIFF2_NS},  # type: ignore[dict-item]  # stubs omit the default namespace
         version="2.1",
         srcLang=SOURCE_LANG,
         trgLang=TARGET_LANG,
@@ -264,7 +266,7 @@ def build_xliff12(doc: Document, run: RunInfo) -> bytes:
     """An XLIFF 1.2 document for one article: a ``<group>`` per block, a ``<trans-unit>`` per
     sentence (``id`` = segment id), QA flags and glossary data as ``<note>`` elements."""
     ns = f"{{{XLIFF12_NS}}}"
-    root = etree.Element(f"{ns}xliff", nsmap={None: XLIFF12_NS}, version="1.2")
+    root = etree.Element(f"{ns}xliff", nsmap={None: XLIFF12_NS}, version="1.2")  # type: ignore[dict-item]  # stubs omit the default namespace
     file_el = etree.SubElement(
         root,
         f"{ns}file",

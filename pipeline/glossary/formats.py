@@ -204,6 +204,11 @@ def _deepl_rows(text: str, src: str | Path) -> list[list[str]]:
     ]
 
 
+def _text(element: etree._Element) -> str:
+    """All text inside ``element``, whitespace collapsed."""
+    return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -223,7 +228,7 @@ def _tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
             continue
         notes, status, zh, en_terms = [], "approved", [], []
         for child in entry:
-            name, text = _local(child.tag), " ".join("".join(child.itertext()).split())
+            name, text = _local(child.tag), _text(child)
             if text and (name == "note" or child.get("type") == "definition"):
                 found = _STATUS_NOTE.match(text)
                 if found and found.group(1) in STATUSES:

@@ -150,7 +150,9 @@ def _term_before(text: str, p: int, gloss: str) -> str | None:
     return zh if len(zh) >= 2 and zh[-1] not in _STOPS else None
 
 
-def _pairs(docs: list[tuple[str, str]]) -> tuple[list[tuple[str, str, str]], Counter]:
+def _pairs(
+    docs: list[tuple[str, str]],
+) -> tuple[list[tuple[str, str, str]], Counter[tuple[str, str]]]:
     """(zh, gloss, context) for every glossed term, and acronym expansions seen (ACR → English)."""
     pairs: list[tuple[str, str, str]] = []
     expansions: Counter[tuple[str, str]] = Counter()
@@ -300,7 +302,7 @@ def _row(
     }
 
 
-def _expansion(acronym: str, expansions: Counter) -> str:
+def _expansion(acronym: str, expansions: Counter[tuple[str, str]]) -> str:
     found = [(n, exp) for (acr, exp), n in expansions.items() if acr == acronym]
     return max(found)[1] if found else ""
 

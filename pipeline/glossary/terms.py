@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from pipeline.normalize import normalize_text
-from pipeline.settings import NormalizeSettings
+from pipeline.settings import NormalizeSettings, Script
 
 COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status")
 
@@ -25,15 +25,9 @@ STATUSES: tuple[str, ...] = ("approved", "proposed")
 
 
 SEP = "|"
-
-
 ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
-
-
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-_SCRIPTS_FOR_AUTO = ("t2s", "tw2sp", "hk2s")
+_SCRIPTS_FOR_AUTO: tuple[Script, ...] = ("t2s", "tw2sp", "hk2s")
 
 
 def fold(text: str) -> str:

@@ -200,7 +200,7 @@ def validate(path: str | Path, settings: NormalizeSettings | None = None) -> lis
     return sorted(issues, key=lambda i: i.line)
 
 
-def raise_for_errors(issues: Sequence[Issue], file: str | None) -> None:
+def raise_for_errors(issues: Sequence[Issue], file: str) -> None:
     """Raise one GlossaryError naming the first errors, if there are any."""
     errors = [i for i in issues if i.severity == "error"]
     if errors:

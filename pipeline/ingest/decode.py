@@ -117,9 +117,9 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> Decoded
             file=file,
         )
     if b"\x00" in data[:8192]:
-        name = _utf16_without_bom(data[:8192])
-        if name:
-            return Decoded(_strict(data, name, file), name)
+        utf16 = _utf16_without_bom(data[:8192])
+        if utf16:
+            return Decoded(_strict(data, utf16, file), utf16)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

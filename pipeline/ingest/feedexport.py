@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+
+from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import (
     Candidate,
 )
-
-if TYPE_CHECKING:
-    pass
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.ingest.html import html_candidates
 from pipeline.ingest.markdown import inline_link
 
@@ -51,7 +47,7 @@ def parse_feed_export(text: str) -> tuple[Metadata, list[Candidate]]:
             meta.title, meta.url = _title_link(line.strip())
     tree = LexborHTMLParser("\n".join(lines[body_start:]))
     root = tree.body if tree.body is not None else tree.root
-    return meta, html_candidates(root)
+    return meta, html_candidates(root) if root is not None else []
 
 
 def _title_link(line: str) -> tuple[str, str | None]:

@@ -58,14 +58,8 @@ _NO_BREAK = INLINE_TAGS | {
 
 
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
-
-
 _LIST_TAGS = frozenset({"li", "dt", "dd"})
-
-
 _CAPTION_TAGS = frozenset({"figcaption", "caption"})
-
-
 _NEVER_SKIP = frozenset({"html", "body", "article", "main"})
 
 
@@ -282,7 +276,7 @@ def html_candidates(root: LexborNode) -> list[Candidate]:
     return walker.out
 
 
-def _pick_root(tree: Any) -> LexborNode:
+def _pick_root(tree: LexborHTMLParser) -> LexborNode | None:
     """<article> (the longest one) or <main>, else the whole body."""
     articles = tree.css("article")
     if articles:
@@ -345,4 +339,5 @@ def parse_html(text: str) -> tuple[Metadata, list[Candidate]]:
             or (time_node.attributes.get("datetime") if time_node is not None else None)
         ),
     )
-    return meta, html_candidates(_pick_root(tree))
+    root = _pick_root(tree)
+    return meta, html_candidates(root) if root is not None else []

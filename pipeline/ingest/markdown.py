@@ -45,7 +45,7 @@ def _md() -> MarkdownIt:
     md.disable(["text_join", "fragments_join"])
     # URLs are only read back as written (for "Read Original"), never rendered: skip the costly
     # percent-encoding normalisation and the unsafe-scheme filter meant for HTML output.
-    md.normalizeLink = str  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 

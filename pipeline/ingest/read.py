@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.chars import is_cjk
-from pipeline.document import Document, Metadata
+from pipeline.document import Document, DocumentFormat, Metadata
 from pipeline.errors import IngestError, PipelineError
 from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule
 from pipeline.ingest.decode import decode_bytes, sniff_binary
@@ -29,7 +29,6 @@ from pipeline.ingest.markdown import (
 )
 from pipeline.settings import IngestSettings
 
-FORMATS: tuple[str, ...] = ("feed-html", "html", "markdown", "omnivore", "text")
 STDIN = "-"
 
 _MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd"})
@@ -112,7 +111,7 @@ def explain_bytes(
     return doc, built.dropped
 
 
-def _parse(text: str, fmt: str) -> tuple[Metadata, list[Candidate]]:
+def _parse(text: str, fmt: DocumentFormat) -> tuple[Metadata, list[Candidate]]:
     if fmt == "feed-html":
         return parse_feed_export(text)
     if fmt == "html":
@@ -122,8 +121,8 @@ def _parse(text: str, fmt: str) -> tuple[Metadata, list[Candidate]]:
     return Metadata(), text_candidates(text)
 
 
-def detect_format(text: str, name: str = "") -> str:
-    """One of :data:`FORMATS`, decided by content; the extension only breaks Markdown/text ties."""
+def detect_format(text: str, name: str = "") -> DocumentFormat:
+    """How to read ``text``, decided by content; the extension only breaks Markdown/text ties."""
     if looks_like_feed_export(text):
         return "feed-html"
     if looks_like_omnivore(text):

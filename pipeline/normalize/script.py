@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pipeline.errors import NormalizeError, SettingsError
 
@@ -93,16 +93,19 @@ def _read_all_values(name: str) -> frozenset[str]:
     return frozenset(chars)
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def _trie_pattern(keys: list[str]) -> str:
     """A regex matching the longest key at each position (a trie: one literal test per branch)."""
-    root: dict = {}
+    root: _Trie = {}
     for key in keys:
         node = root
         for ch in key:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
+    def build(node: _Trie) -> str:
         alts = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
         if not alts:
             return ""
@@ -143,7 +146,7 @@ def _build_step(dict_names: list[str], exclude: frozenset[str]) -> _Step:
     return _Step(table, phrases, phrase_re, same)
 
 
-def _dict_files(node: dict) -> list[str]:
+def _dict_files(node: dict[str, Any]) -> list[str]:
     if node.get("type") == "group":
         return [f for d in node.get("dicts", []) for f in _dict_files(d)]
     return [node["file"]] if node.get("type") == "txt" else []

@@ -6,7 +6,6 @@ and downloads.
 """
 
 from pipeline.packages.install import (
-    ModelDirs,
     PackageInfo,
     default_dirs,
     ensure_model,
@@ -17,6 +16,7 @@ from pipeline.packages.install import (
     remove,
     resolve_model,
 )
+from pipeline.settings import ModelDirs
 
 __all__ = [
     "ModelDirs",

@@ -34,35 +34,14 @@ from pipeline.packages.files import (
     write_record,
 )
 from pipeline.packages.index import NetworkError, download, find_in_index, version_key
+from pipeline.settings import DEFAULT_INDEX_URL, ModelDirs
 
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 REQUIRED_FILES = ("metadata.json", "model/model.bin", "model/config.json", "sentencepiece.model")
 EXAMPLE_FILE = "path/to/translate-zh_en-1_9.argosmodel"
 _PAIR = re.compile(r"^\s*([a-z]{2,3})\s*(?:\s|_|-|→|->|>)\s*([a-z]{2,3})\s*$", re.IGNORECASE)
 
 Progress = Callable[[int, int | None], None]
 """Download progress: ``(bytes_done, bytes_total_or_None)``."""
-
-
-@dataclass(frozen=True)
-class ModelDirs:
-    """Where packages live and come from; the CLI builds it with :func:`default_dirs`.
-
-    ``install_dir`` is zhen's own (``models install`` writes there); ``argos_dir`` is where
-    Argos Translate and LibreTranslate install, searched so their packages are reused;
-    ``cache_dir`` holds archives given with ``--model`` (extracted once, keyed by sha256)
-    and downloads in progress.
-    """
-
-    install_dir: Path
-    cache_dir: Path
-    argos_dir: Path | None = None
-    index_url: str = DEFAULT_INDEX_URL
-
-    @property
-    def search(self) -> tuple[Path, ...]:
-        """Directories searched for installed packages, zhen's own first."""
-        return (self.install_dir,) + ((self.argos_dir,) if self.argos_dir else ())
 
 
 @dataclass(frozen=True)
@@ -354,7 +333,8 @@ def install(
             f"the Argos package index has no {pair[0]}→{pair[1]} package; check the language codes",
             file=dirs.index_url,
         )
-    links = [str(link) for link in entry.get("links", [])]
+    listed = entry.get("links")
+    links = [str(link) for link in listed] if isinstance(listed, list) else []
     path = download(links, dirs.cache_dir / "downloads", progress)
     try:
         return install_archive(path, dirs.install_dir, "zhen", pair)

@@ -35,11 +35,7 @@ REVIEWED_STATUSES = frozenset({"final", "reviewed", "approved", "signed-off"})
 
 
 XLIFF2_REVIEWED = frozenset({"reviewed", "final"})
-
-
 XLIFF12_REVIEWED = frozenset({"final", "signed-off"})
-
-
 XLIFF12_NOT_DONE = frozenset(
     {"new", "needs-translation", "needs-l10n", "needs-adaptation", "needs-review-translation",
      "needs-review-l10n", "needs-review-adaptation"}
@@ -48,8 +44,6 @@ XLIFF12_NOT_DONE = frozenset(
 
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
-
-
 _HINT = "re-export the review file from this run (zhen export RUN_DIR --to tsv) or pass --run"
 
 

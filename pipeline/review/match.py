@@ -14,7 +14,7 @@ from pipeline.errors import ReviewError
 from pipeline.export.xml import nmtoken, xml_safe
 from pipeline.review.files import _HINT, ReviewedPair, ReviewRow
 from pipeline.store.cache import normalize_source
-from pipeline.store.rundir import read_documents
+from pipeline.store.rundir import RunDir
 
 SHOWN_MISMATCHES = 5
 """Mismatches named in an error message; the rest are counted."""
@@ -24,7 +24,7 @@ def find_run_dir(path: Path) -> Path:
     """The nearest folder at or above ``path`` holding ``documents.jsonl`` (a zhen run)."""
     start = Path(path).resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
-        if (folder / "documents.jsonl").is_file():
+        if RunDir(folder).is_run():
             return folder
     raise ReviewError(
         "cannot tell which run this review file belongs to (no documents.jsonl above it); "
@@ -35,18 +35,18 @@ def find_run_dir(path: Path) -> Path:
 
 def load_run(run_dir: Path) -> list[Document]:
     """The documents of a finished run, for checking review files against."""
-    documents = Path(run_dir) / "documents.jsonl"
-    if not documents.is_file():
+    run = RunDir(Path(run_dir))
+    if not run.is_run():
         raise ReviewError(
             "not a zhen run directory (no documents.jsonl); pass the -o folder of zhen translate",
             file=str(run_dir),
         )
     try:
-        return read_documents(documents)
+        return run.read_documents()
     except (ValueError, TypeError, KeyError) as exc:
         raise ReviewError(
             f"documents.jsonl is unreadable ({exc}); re-run zhen translate into this folder",
-            file=str(documents),
+            file=str(run.documents),
         ) from None
 
 

@@ -41,18 +41,14 @@ from pathlib import Path
 
 from pipeline.document import Segment
 from pipeline.errors import TranslationMemoryError
+from pipeline.stats import ReuseStats
 from pipeline.store.cache import normalize_source
+from pipeline.store.rundir import RunDir
 from pipeline.store.sqlite import SQLiteStore
 
-MEMORY_FILE = "memory.sqlite3"
-
-
+MEMORY_FILE = RunDir.MEMORY
 SCHEMA_VERSION = 1
-
-
 _COLUMNS = ("source", "en", "mt", "segment_id", "doc_id", "run", "origin", "imported")
-
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
     source TEXT PRIMARY KEY,
@@ -209,7 +205,7 @@ def _check_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def apply_memory(segments: Iterable[Segment], memory: TranslationMemory) -> int:
+def apply_memory(segments: Sequence[Segment], memory: TranslationMemory) -> ReuseStats:
     """Fill ``en`` and set ``status="memory"`` on every segment whose normalized source (NFC,
     whitespace collapsed) the memory holds; returns how many segments were filled."""
     keyed = [(normalize_source(seg.normalized), seg) for seg in segments]
@@ -219,7 +215,7 @@ def apply_memory(segments: Iterable[Segment], memory: TranslationMemory) -> int:
         if key in hits:
             seg.en, seg.status = hits[key], "memory"
             filled += 1
-    return filled
+    return ReuseStats(looked_up=len(segments), reused=filled)
 
 
 def memory_stats(path: Path) -> MemoryStats:
