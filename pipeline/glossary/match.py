@@ -9,7 +9,7 @@ whose word boundaries fit. The work per position is the length of the longest pa
 (usually one to three lookups), whatever the size of the glossary.
 
 Use it through :meth:`pipeline.glossary.tsv.Glossary.matcher` (built once, cached) or
-:func:`pipeline.glossary.tsv.match_terms`.
+:func:`pipeline.glossary.collection.match_terms`.
 """
 
 from __future__ import annotations

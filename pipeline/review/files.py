@@ -141,7 +141,8 @@ def _decode(data: bytes, path: Path) -> str:
 def read_review_file(path: Path) -> list[ReviewRow]:
     """Rows of one review file, whichever supported format it is (decided by content, not name).
 
-    Raises :class:`PipelineError` for an empty file, an unsupported format or a malformed one.
+    Raises :class:`~pipeline.errors.ReviewError` for an empty file, an unsupported format or a
+    malformed one.
     """
     data = Path(path).read_bytes()
     if data.startswith(b"PAR1"):
@@ -179,7 +180,7 @@ def _delimiter(header: str, path: Path) -> str:
 
 
 def _read_table(text: str, path: Path) -> list[ReviewRow]:
-    """Rows of a TSV/CSV table as :func:`pipeline.export.registry.export_tsv` writes it."""
+    """Rows of a TSV/CSV table as :func:`pipeline.export.table.export_tsv` writes it."""
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n")[0], path)
     )

@@ -100,7 +100,7 @@ def match_run(
 
     Returns ``(pairs, not_reviewed, blank)``: rows the file does not mark as reviewed, and rows
     marked reviewed (or edited) whose English is empty. Every row is checked first; any row that
-    does not belong to the run raises one :class:`PipelineError` naming the first
+    does not belong to the run raises one :class:`~pipeline.errors.ReviewError` naming the first
     :data:`SHOWN_MISMATCHES` problems and counting the rest.
     """
     index = _RunIndex(docs)
