@@ -1,8 +1,8 @@
 """A small translated run on disk, and edits made the way a reviewer makes them.
 
-Shared by ``test_review.py`` and ``test_memory.py``: the run is built by hand (no model), written
-with :meth:`pipeline.store.rundir.RunDir.write_documents` and exported with
-:func:`pipeline.export.registry.export_run`,
+Shared by ``tests/review/``, ``tests/store/test_memory.py`` and ``tests/cli/test_review.py``: the
+run is built by hand (no model), written with :meth:`pipeline.store.rundir.RunDir.write_documents`
+and exported with :func:`pipeline.export.registry.export_run`,
 then the exported files are edited with the csv module or lxml as a spreadsheet or CAT tool would.
 """
 

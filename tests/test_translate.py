@@ -189,6 +189,12 @@ def test_target_pieces_use_the_decoders_longest_pieces(text: str, pieces: list[s
     assert target_pieces(text, vocab) == pieces
 
 
+def test_target_pieces_prefer_the_longest_vocabulary_pieces() -> None:
+    vocab = frozenset({"▁China", "▁Ch", "ina", "▁X", "T", "1", "X", "'", "s"})
+    assert target_pieces("China's XT1X", vocab) == ["▁China", "'", "s", "▁X", "T", "1", "X"]
+    assert target_pieces("Q", vocab) == ["▁", "Q"]  # both out of vocabulary: <unk> to the model
+
+
 @pytest.mark.parametrize("name", ["shared_vocabulary.json", "target_vocabulary.txt"])
 def test_target_vocabulary_reads_ctranslate2_vocab_files(tmp_path: Path, name: str) -> None:
     words = ["<unk>", "▁the", "s"]

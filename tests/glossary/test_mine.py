@@ -12,7 +12,7 @@ from pipeline.glossary.mine import extract_candidates, term_stats, terms_frame, 
 from pipeline.glossary.tsv import load_glossary, parse_glossary
 from pipeline.settings import NormalizeSettings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "glossary"
 SAMPLES = ROOT.parent / "shared" / "samples"
 AUTO = NormalizeSettings(script="auto")

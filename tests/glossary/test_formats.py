@@ -25,7 +25,7 @@ from pipeline.glossary.formats import (
 from pipeline.glossary.terms import COLUMNS, Term
 from pipeline.glossary.tsv import load_glossary, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARMS = ROOT / "glossaries" / "arms-control.tsv"
 DATA = ROOT / "tests" / "data" / "glossary"
 NEW = Term("thaad2", ("萨德系统",), "THAAD system", status="proposed")

@@ -17,8 +17,8 @@ from pipeline.normalize.script import (
     verdict,
 )
 
-DATA = Path(__file__).parent / "data" / "normalize"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = Path(__file__).resolve().parents[1] / "data" / "normalize"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 FLORES = SHARED / "testsets" / "flores200"
 
 

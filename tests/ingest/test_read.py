@@ -18,8 +18,8 @@ from pipeline.ingest.read import (
 )
 from pipeline.settings import IngestSettings
 
-DATA = Path(__file__).parent / "data" / "ingest"
-REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO.parent / "shared" / "samples"
 CORPUS = REPO / "corpora" / "samples"
 SETTINGS = IngestSettings()

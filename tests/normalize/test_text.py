@@ -12,7 +12,7 @@ from pipeline.normalize.script import convert
 from pipeline.normalize.text import normalize_document, normalize_text
 from pipeline.settings import NormalizeSettings
 
-DATA = Path(__file__).parent / "data" / "normalize"
+DATA = Path(__file__).resolve().parents[1] / "data" / "normalize"
 AUTO = NormalizeSettings()
 
 

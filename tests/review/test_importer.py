@@ -1,4 +1,4 @@
-"""Reviewed edits → translation memory → exact matches reused by later runs, all or nothing."""
+"""Importing reviewed edits into translation memory, all or nothing."""
 
 from __future__ import annotations
 
@@ -6,21 +6,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff2, edit_xliff12, make_run
-from typer.testing import CliRunner
+from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff12, make_run
 
-from pipeline.document import Segment
 from pipeline.errors import PipelineError
 from pipeline.export.registry import export_run
 from pipeline.review.importer import import_review
-from pipeline.store.cache import TranslationCache
 from pipeline.store.memory import (
     MEMORY_FILE,
-    MemoryEntry,
     TranslationMemory,
     apply_memory,
     list_memory,
-    memory_stats,
     open_memory,
 )
 
@@ -55,9 +50,6 @@ def _memory(path: Path) -> dict[str, tuple[str, str, str, str]]:
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT source, en, mt, segment_id, doc_id FROM memory").fetchall()
     return {row[0]: tuple(row[1:]) for row in rows}
-
-
-# ---------------------------------------------------------------- importing
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "xliff", "xliff12"])
@@ -206,7 +198,11 @@ def test_mismatching_file_is_an_error_and_memory_is_untouched(
     ("name", "data", "message"),
     [
         ("segments.tsv", b"", "file is empty"),
-        ("bilingual.tmx", (Path(__file__).parent / "data/review/wrong.tmx").read_bytes(), "TMX"),
+        (
+            "bilingual.tmx",
+            (Path(__file__).resolve().parents[1] / "data/review/wrong.tmx").read_bytes(),
+            "TMX",
+        ),
         ("segments.parquet", None, "Parquet"),
         ("review.html", None, "not well-formed"),
     ],
@@ -239,98 +235,6 @@ def test_failure_while_writing_removes_a_memory_it_created(
     assert not (run_dir / MEMORY_FILE).exists()
 
 
-def test_store_is_one_transaction(tmp_path: Path) -> None:
-    """A row that violates the schema rolls back the rows before it."""
-    path = tmp_path / MEMORY_FILE
-    good = MemoryEntry("一句话。", "One.", "One.", "d:0:0", "d", "run", "f", "2024")
-    with open_memory(path, create=True) as tm:
-        tm.store([good])
-        bad = MemoryEntry("两句话。", None, "x", "d:0:1", "d", "run", "f", "2024")  # type: ignore[arg-type]
-        changed = MemoryEntry("一句话。", "Changed.", "One.", "d:0:0", "d", "run", "f", "2025")
-        with pytest.raises(sqlite3.IntegrityError):
-            tm.store([changed, bad])
-        assert tm.lookup_many(["一句话。", "两句话。"]) == {"一句话。": "One."}
-
-
-# ---------------------------------------------------------------- opening
-
-
-def test_open_memory_refuses_what_is_not_a_memory(tmp_path: Path) -> None:
-    with pytest.raises(PipelineError, match="no translation memory here"):
-        open_memory(tmp_path / "missing.sqlite3")
-    text = tmp_path / "documents.jsonl"
-    text.write_text("{}\n" * 100, encoding="utf-8")
-    with pytest.raises(PipelineError, match="not a translation memory"):
-        open_memory(text)
-    with TranslationCache.in_dir(tmp_path):
-        pass
-    with pytest.raises(PipelineError, match="not a zhen translation memory"):
-        open_memory(tmp_path / "translations.sqlite3", create=True)
-    empty = tmp_path / "empty.sqlite3"
-    empty.touch()
-    with pytest.raises(PipelineError, match="not a zhen translation memory"):
-        open_memory(empty)
-    newer = tmp_path / "newer.sqlite3"
-    with sqlite3.connect(newer) as db:
-        db.execute("PRAGMA user_version = 99")
-    with pytest.raises(PipelineError, match="newer than this zhen"):
-        open_memory(newer, create=True)
-
-
-def test_open_memory_takes_a_run_directory_and_reads_read_only(tmp_path: Path) -> None:
-    with open_memory(tmp_path, create=True) as tm:
-        assert tm.path == tmp_path / MEMORY_FILE and len(tm) == 0
-    with open_memory(tmp_path) as tm, pytest.raises(sqlite3.OperationalError, match="readonly"):
-        tm.store([MemoryEntry("a", "b", "c", "d", "e", "f", "g", "h")])
-
-
-# ---------------------------------------------------------------- reusing
-
-
-def _seg(normalized: str, en: str = "", status: str = "pending") -> Segment:
-    return Segment("d:0:0", "d", 0, 0, 0, len(normalized), normalized, normalized, en, status)
-
-
-def test_apply_memory_fills_exact_matches_only(tmp_path: Path) -> None:
-    entry = MemoryEntry("Café 一句话。", "Café, one sentence.", "mt", "x:0:0", "x", "r", "o", "t")
-    with open_memory(tmp_path, create=True) as tm:
-        tm.store([entry])
-    segments = [
-        _seg("Cafe\u0301\n 一句话。"),  # NFD and a line break: the same sentence
-        _seg("Café 一句话"),  # no full stop: not an exact match
-        _seg(""),
-        _seg("Café  一句话。", "old", "translated"),
-    ]
-    with open_memory(tmp_path) as tm:
-        assert apply_memory(segments, tm).reused == 2
-    assert [(s.en, s.status) for s in segments] == [
-        ("Café, one sentence.", "memory"),
-        ("", "pending"),
-        ("", "pending"),
-        ("Café, one sentence.", "memory"),
-    ]
-
-
-def test_memory_hits_show_in_every_export(run: dict[str, list[Path]], tmp_path: Path) -> None:
-    import polars as pl
-
-    import_review(edit_export(run, "tsv", EDITS["tsv"]))
-    docs = build_docs()
-    for seg in (s for d in docs for s in d.segments):
-        seg.en, seg.status = "", "pending"
-    with open_memory(tmp_path / "run") as tm:
-        assert apply_memory([s for d in docs for s in d.segments], tm).reused == 2
-    out = tmp_path / "again"
-    files = export_run(docs, RUN, out, ["tsv", "tmx", "xliff", "xliff12", "html"])
-    table = pl.read_csv(files["tsv"][0], separator="\t", infer_schema=False)
-    hits = table.filter(pl.col("status") == "memory")
-    assert sorted(hits["en"].to_list()) == ["One sentence.", EDITED]
-    assert '<prop type="x-status">memory</prop>' in files["tmx"][0].read_text(encoding="utf-8")
-    assert 'subState="zhen:memory"' in files["xliff"][0].read_text(encoding="utf-8")
-    assert 'state-qualifier="leveraged-tm"' in (out / "xliff12" / "plain.xlf").read_text("utf-8")
-    assert '<span class="badge n">memory</span>' in files["html"][0].read_text(encoding="utf-8")
-
-
 def test_exported_memory_hits_reimport_as_not_reviewed(
     run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
 ) -> None:
@@ -346,92 +250,3 @@ def test_exported_memory_hits_reimport_as_not_reviewed(
     files = export_run(docs, RUN, later, ["xliff12"])["xliff12"]
     report = import_review(files, memory_path=run_dir)
     assert (report.stored, report.not_reviewed) == (0, 8)
-
-
-def test_translate_run_reuses_memory_before_the_model(
-    tiny_package: object, model_dirs: object, tmp_path: Path
-) -> None:
-    """The orchestrator's memory step on the tiny real model: hits are never re-translated."""
-    from pipeline.run import translate_run
-    from pipeline.settings import RunOptions, Settings, TranslateSettings
-
-    source = tmp_path / "in.txt"
-    source.write_text("中国周日试射了一枚导弹。\n\n美国总统在白宫发表讲话。\n", encoding="utf-8")
-    hit = MemoryEntry(
-        "中国周日试射了一枚导弹。", "China test-fired a missile on Sunday.", "mt", "x", "x", "r",
-        "o", "t",
-    )  # fmt: skip
-    with open_memory(tmp_path / "tm.sqlite3", create=True) as tm:
-        tm.store([hit])
-    settings = Settings(
-        translate=TranslateSettings(model=tiny_package.path, cache_dir=None, threads=1)  # type: ignore[attr-defined]
-    )
-    options = RunOptions(
-        outdir=tmp_path / "out", dirs=model_dirs, exports=("tsv",), memory=tmp_path / "tm.sqlite3"
-    )
-    result = translate_run([str(source)], settings, options)
-    segments = result.prepared.docs[0].segments
-    assert (segments[0].status, segments[0].en) == (
-        "memory",
-        "China test-fired a missile on Sunday.",
-    )
-    assert segments[1].status == "translated"
-    assert result.signature["stats"]["translate"]["memory"] == 1
-    assert "\tmemory\t" in (tmp_path / "out" / "segments.tsv").read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------- stats, list, CLI
-
-
-def test_stats_and_list(run: dict[str, list[Path]], run_dir: Path) -> None:
-    import_review(edit_export(run, "tsv", EDITS["tsv"]))
-    stats = memory_stats(run_dir)
-    assert (stats.entries, stats.edited, stats.confirmed, stats.documents, stats.origins) == (
-        2, 1, 1, 2, 1,
-    )  # fmt: skip
-    assert stats.first_import is not None and stats.first_import == stats.last_import
-    assert len(list_memory(run_dir, limit=1)) == 1
-
-
-@pytest.fixture
-def cli() -> object:
-    try:
-        from pipeline.cli.app import app
-    except ImportError:
-        from pipeline.cli.review import review_app as app
-
-        pytest.skip("pipeline.cli.app does not import yet; review_app is tested on its own")
-    return app
-
-
-def test_cli_import_stats_list(cli: object, run: dict[str, list[Path]], run_dir: Path) -> None:
-    runner = CliRunner()
-    tsv = edit_export(run, "tsv", EDITS["tsv"])[0]
-    result = runner.invoke(cli, ["review", "import", str(tsv)])  # type: ignore[arg-type]
-    assert result.exit_code == 0, result.output
-    assert "stored 2 pair(s) (1 edited, 1 confirmed; 2 new, 0 replaced)" in result.stdout
-    assert "from 8 row(s); 5 not reviewed, 1 blank" in result.stdout
-    again = runner.invoke(cli, ["review", "import", str(run["csv"][0])])  # type: ignore[arg-type]
-    assert again.exit_code == 0 and "no row is marked reviewed or edited" in again.stderr
-    result = runner.invoke(cli, ["review", "stats", "--memory", str(run_dir)])  # type: ignore[arg-type]
-    assert result.exit_code == 0
-    assert "entries\t2\n" in result.stdout and "edited\t1\n" in result.stdout
-    result = runner.invoke(cli, ["review", "list", "-m", str(run_dir / MEMORY_FILE)])  # type: ignore[arg-type]
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("source\ten\tmt\t")
-    assert sorted(line.split("\t")[1] for line in lines[1:]) == ["One sentence.", EDITED]
-
-
-def test_cli_errors_exit_1_with_one_line(
-    cli: object, run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
-) -> None:
-    runner = CliRunner()
-    files = edit_export(run, "xliff", EDITS["xliff"])
-    edit_xliff2(files[0], {f"{NEWS}:0:0": ("x", "final")})
-    _replace_in(files, "欧盟发表声明", "欧盟发表了声明")
-    result = runner.invoke(cli, ["review", "import", str(run_dir / "xliff"), "--run", str(run_dir)])  # type: ignore[arg-type]
-    assert result.exit_code == 1
-    assert result.stderr.startswith("zhen: error: ") and "do not match the run" in result.stderr
-    assert not (run_dir / MEMORY_FILE).exists()
-    result = runner.invoke(cli, ["review", "stats", "--memory", str(tmp_path / "none.sqlite3")])  # type: ignore[arg-type]
-    assert result.exit_code == 1 and "no translation memory here" in result.stderr

@@ -1,0 +1,51 @@
+"""``zhen glossary``: validate, add, show, remove and extract as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO
+from typer.testing import CliRunner
+
+from pipeline.cli.app import app
+
+SAMPLES = REPO / "corpora" / "samples"
+runner = CliRunner()
+
+
+def test_glossary_validate_reports_line_numbers(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "id\tzh\ten\tabbr\taccept\tnote\tstatus\n"
+        "icbm\t洲际弹道导弹\tintercontinental ballistic missile\tICBM\t\t\tapproved\n"
+        "icbm\t潜射弹道导弹\tsubmarine-launched ballistic missile\tSLBM\t\t\tmaybe\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["glossary", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:3" in result.stderr
+    ok = runner.invoke(app, ["glossary", "validate", str(REPO / "glossaries" / "arms-control.tsv")])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_glossary_add_show_remove(tmp_path: Path) -> None:
+    path = tmp_path / "names.tsv"
+    path.write_text("id\tzh\ten\tabbr\taccept\tnote\tstatus\n", encoding="utf-8")
+    added = runner.invoke(
+        app, ["glossary", "add", str(path), "--id", "hao-ren", "--zh", "郝仁", "--en", "Hao Ren"]
+    )
+    assert added.exit_code == 0, added.output
+    shown = runner.invoke(app, ["glossary", "show", "郝仁", "--glossary", str(path)])
+    assert "Hao Ren" in shown.stdout
+    removed = runner.invoke(app, ["glossary", "remove", str(path), "hao-ren"])
+    assert removed.exit_code == 0
+    assert "hao-ren" not in path.read_text(encoding="utf-8")
+
+
+def test_glossary_extract_finds_glossed_terms() -> None:
+    result = runner.invoke(
+        app, ["glossary", "extract", str(SAMPLES), "--glossary", str(REPO / "tests" / "data"
+              / "glossary" / "names.tsv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "proposed" in result.stdout

@@ -1,0 +1,59 @@
+"""TSV, CSV and Parquet exports round-trip through polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from export.helpers import RUN, sample_docs
+
+from pipeline.document import Document
+from pipeline.export.registry import export_run
+
+
+@pytest.fixture
+def docs() -> list[Document]:
+    """Two documents with every kind of tricky text, plus one without segments."""
+    return sample_docs()
+
+
+def _expected_rows(docs: list[Document], join: bool) -> list[tuple]:
+    def lst(v: list[str]) -> str | list[str]:
+        return "|".join(v) if join else v
+
+    return [
+        (d.id, s.id, s.block, s.index, s.source, s.normalized, s.en, lst(s.terms_applied),
+         lst(s.terms_missed), lst(s.flags), s.status, d.meta.url)
+        for d in docs for s in d.segments
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "separator"), [("tsv", "\t"), ("csv", ",")])
+def test_delimited_tables_round_trip_through_polars(
+    docs: list[Document], tmp_path: Path, fmt: str, separator: str
+) -> None:
+    path = export_run(docs, RUN, tmp_path, [fmt])[fmt][0]
+    frame = pl.read_csv(path, separator=separator, infer_schema=False)
+    frame = frame.with_columns(pl.col("block", "index").cast(pl.Int64))
+    assert frame.rows() == _expected_rows(docs, join=True)
+
+
+def test_csv_starts_with_a_byte_order_mark_and_tsv_does_not(
+    docs: list[Document], tmp_path: Path
+) -> None:
+    written = export_run(docs, RUN, tmp_path, ["csv", "tsv"])
+    assert written["csv"][0].read_bytes().startswith(b"\xef\xbb\xbfdoc_id,")
+    assert written["tsv"][0].read_bytes().startswith(b"doc_id\tsegment_id\t")
+
+
+def test_parquet_round_trips_with_lists_and_run_metadata(
+    docs: list[Document], tmp_path: Path
+) -> None:
+    path = export_run(docs, RUN, tmp_path, ["parquet"])["parquet"][0]
+    frame = pl.read_parquet(path)
+    assert frame.schema["flags"] == pl.List(pl.String)
+    assert frame.rows() == _expected_rows(docs, join=False)
+    metadata = pl.read_parquet_metadata(path)
+    assert metadata["zhen.model"] == "translate-zh_en-1_9"
+    assert metadata["zhen.created"] == "2024-05-06T07:08:09+00:00"

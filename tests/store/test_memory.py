@@ -1,0 +1,172 @@
+"""The translation memory: atomic stores, opening, exact-match reuse by later runs, stats."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from review.test_importer import EDITED, EDITS
+from reviewrun import RUN, build_docs, edit_export, make_run
+
+from pipeline.document import Segment
+from pipeline.errors import PipelineError
+from pipeline.export.registry import export_run
+from pipeline.review.importer import import_review
+from pipeline.store.cache import TranslationCache
+from pipeline.store.memory import (
+    MEMORY_FILE,
+    MemoryEntry,
+    apply_memory,
+    list_memory,
+    memory_stats,
+    open_memory,
+)
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return tmp_path / "run"
+
+
+@pytest.fixture
+def run(run_dir: Path) -> dict[str, list[Path]]:
+    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
+    return make_run(run_dir)
+
+
+def test_store_is_one_transaction(tmp_path: Path) -> None:
+    """A row that violates the schema rolls back the rows before it."""
+    path = tmp_path / MEMORY_FILE
+    good = MemoryEntry("一句话。", "One.", "One.", "d:0:0", "d", "run", "f", "2024")
+    with open_memory(path, create=True) as tm:
+        tm.store([good])
+        bad = MemoryEntry("两句话。", None, "x", "d:0:1", "d", "run", "f", "2024")  # type: ignore[arg-type]
+        changed = MemoryEntry("一句话。", "Changed.", "One.", "d:0:0", "d", "run", "f", "2025")
+        with pytest.raises(sqlite3.IntegrityError):
+            tm.store([changed, bad])
+        assert tm.lookup_many(["一句话。", "两句话。"]) == {"一句话。": "One."}
+
+
+# ---------------------------------------------------------------- opening
+
+
+def test_open_memory_refuses_what_is_not_a_memory(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="no translation memory here"):
+        open_memory(tmp_path / "missing.sqlite3")
+    text = tmp_path / "documents.jsonl"
+    text.write_text("{}\n" * 100, encoding="utf-8")
+    with pytest.raises(PipelineError, match="not a translation memory"):
+        open_memory(text)
+    with TranslationCache.in_dir(tmp_path):
+        pass
+    with pytest.raises(PipelineError, match="not a zhen translation memory"):
+        open_memory(tmp_path / "translations.sqlite3", create=True)
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    with pytest.raises(PipelineError, match="not a zhen translation memory"):
+        open_memory(empty)
+    newer = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(PipelineError, match="newer than this zhen"):
+        open_memory(newer, create=True)
+
+
+def test_open_memory_takes_a_run_directory_and_reads_read_only(tmp_path: Path) -> None:
+    with open_memory(tmp_path, create=True) as tm:
+        assert tm.path == tmp_path / MEMORY_FILE and len(tm) == 0
+    with open_memory(tmp_path) as tm, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        tm.store([MemoryEntry("a", "b", "c", "d", "e", "f", "g", "h")])
+
+
+# ---------------------------------------------------------------- reusing
+
+
+def _seg(normalized: str, en: str = "", status: str = "pending") -> Segment:
+    return Segment("d:0:0", "d", 0, 0, 0, len(normalized), normalized, normalized, en, status)
+
+
+def test_apply_memory_fills_exact_matches_only(tmp_path: Path) -> None:
+    entry = MemoryEntry("Café 一句话。", "Café, one sentence.", "mt", "x:0:0", "x", "r", "o", "t")
+    with open_memory(tmp_path, create=True) as tm:
+        tm.store([entry])
+    segments = [
+        _seg("Cafe\u0301\n 一句话。"),  # NFD and a line break: the same sentence
+        _seg("Café 一句话"),  # no full stop: not an exact match
+        _seg(""),
+        _seg("Café  一句话。", "old", "translated"),
+    ]
+    with open_memory(tmp_path) as tm:
+        assert apply_memory(segments, tm).reused == 2
+    assert [(s.en, s.status) for s in segments] == [
+        ("Café, one sentence.", "memory"),
+        ("", "pending"),
+        ("", "pending"),
+        ("Café, one sentence.", "memory"),
+    ]
+
+
+def test_memory_hits_show_in_every_export(run: dict[str, list[Path]], tmp_path: Path) -> None:
+    import polars as pl
+
+    import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    docs = build_docs()
+    for seg in (s for d in docs for s in d.segments):
+        seg.en, seg.status = "", "pending"
+    with open_memory(tmp_path / "run") as tm:
+        assert apply_memory([s for d in docs for s in d.segments], tm).reused == 2
+    out = tmp_path / "again"
+    files = export_run(docs, RUN, out, ["tsv", "tmx", "xliff", "xliff12", "html"])
+    table = pl.read_csv(files["tsv"][0], separator="\t", infer_schema=False)
+    hits = table.filter(pl.col("status") == "memory")
+    assert sorted(hits["en"].to_list()) == ["One sentence.", EDITED]
+    assert '<prop type="x-status">memory</prop>' in files["tmx"][0].read_text(encoding="utf-8")
+    assert 'subState="zhen:memory"' in files["xliff"][0].read_text(encoding="utf-8")
+    assert 'state-qualifier="leveraged-tm"' in (out / "xliff12" / "plain.xlf").read_text("utf-8")
+    assert '<span class="badge n">memory</span>' in files["html"][0].read_text(encoding="utf-8")
+
+
+def test_translate_run_reuses_memory_before_the_model(
+    tiny_package: object, model_dirs: object, tmp_path: Path
+) -> None:
+    """The orchestrator's memory step on the tiny real model: hits are never re-translated."""
+    from pipeline.run import translate_run
+    from pipeline.settings import RunOptions, Settings, TranslateSettings
+
+    source = tmp_path / "in.txt"
+    source.write_text("中国周日试射了一枚导弹。\n\n美国总统在白宫发表讲话。\n", encoding="utf-8")
+    hit = MemoryEntry(
+        "中国周日试射了一枚导弹。", "China test-fired a missile on Sunday.", "mt", "x", "x", "r",
+        "o", "t",
+    )  # fmt: skip
+    with open_memory(tmp_path / "tm.sqlite3", create=True) as tm:
+        tm.store([hit])
+    settings = Settings(
+        translate=TranslateSettings(model=tiny_package.path, cache_dir=None, threads=1)  # type: ignore[attr-defined]
+    )
+    options = RunOptions(
+        outdir=tmp_path / "out", dirs=model_dirs, exports=("tsv",), memory=tmp_path / "tm.sqlite3"
+    )
+    result = translate_run([str(source)], settings, options)
+    segments = result.prepared.docs[0].segments
+    assert (segments[0].status, segments[0].en) == (
+        "memory",
+        "China test-fired a missile on Sunday.",
+    )
+    assert segments[1].status == "translated"
+    assert result.signature["stats"]["translate"]["memory"] == 1
+    assert "\tmemory\t" in (tmp_path / "out" / "segments.tsv").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- stats, list
+
+
+def test_stats_and_list(run: dict[str, list[Path]], run_dir: Path) -> None:
+    import_review(edit_export(run, "tsv", EDITS["tsv"]))
+    stats = memory_stats(run_dir)
+    assert (stats.entries, stats.edited, stats.confirmed, stats.documents, stats.origins) == (
+        2, 1, 1, 2, 1,
+    )  # fmt: skip
+    assert stats.first_import is not None and stats.first_import == stats.last_import
+    assert len(list_memory(run_dir, limit=1)) == 1
