@@ -36,7 +36,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from pipeline.chars import CJK, CJK_RE
-from pipeline.document import Document, Segment
+from pipeline.document import VERBATIM_KINDS, Document, Segment
 from pipeline.errors import SegmentError, SettingsError
 from pipeline.settings import SegmentSettings
 
@@ -272,12 +272,13 @@ def segment_document(doc: Document, settings: SegmentSettings) -> Document:
     ``start``/``end`` index the original ``Block.text`` through ``Block.offsets``, so each
     block's segments tile its original text (``"".join(sources) == block.text``); characters
     normalization removed go with the segment before them. Blocks empty after normalization get
-    no segments. Ids ``{doc.id}:{block.index}:{i}`` depend only on the text, so reruns agree.
+    no segments, and so do verbatim blocks (code, images), which go to the English as they are.
+    Ids ``{doc.id}:{block.index}:{i}`` depend only on the text, so reruns agree.
     """
     segments: list[Segment] = []
     for block in doc.blocks:
         normalized = block.normalized
-        if not normalized.strip():
+        if not normalized.strip() or block.kind in VERBATIM_KINDS:
             continue
         if len(block.offsets) != len(normalized) + 1:
             raise SegmentError(

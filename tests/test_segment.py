@@ -271,3 +271,14 @@ def test_split_sentences_tiles_generated_text() -> None:
         assert spans[0][0] == 0 and spans[-1][1] == len(text)
         assert all(a[1] == b[0] and a[0] < a[1] for a, b in pairwise(spans))
         assert all(b - a <= max_chars for a, b in spans)
+
+
+def test_verbatim_blocks_get_no_segments() -> None:
+    blocks = [
+        Block(0, "paragraph", "他说。"),
+        Block(1, "code", 'print("你好")', info="python"),
+        Block(2, "image", "![图](https://img/x.png)"),
+    ]
+    doc = Document("d", "d.md", "markdown", "utf-8", Metadata(), blocks)
+    segmented = segment_document(normalize_document(doc, NormalizeSettings()), SegmentSettings())
+    assert [s.block for s in segmented.segments] == [0]

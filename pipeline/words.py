@@ -1,0 +1,36 @@
+"""Chinese word boundaries, from jieba's dictionary and HMM (the Rust port, rjieba).
+
+Chinese is written without spaces, so "does this match start or end inside a word?" needs a word
+segmenter: 外交部 in 外交部长 (foreign minister) cuts the word 外交部长, and the document's own
+names (美国联邦众议院议长裴洛西) need a word boundary to find where the name starts. rjieba gives
+the same words as the reference Python jieba, about 20 times faster, with a 0.1 s start.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+@functools.cache
+def _segmenter() -> Any:
+    # Lazy: loads jieba's dictionary (~0.1 s); only word-aware steps need it.
+    import rjieba
+
+    return rjieba.Jieba()
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each word in order, tiling ``text`` (Latin runs, digits are words)."""
+    return [(start, end) for _, start, end in _segmenter().tokenize(text)]
+
+
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets in ``text`` where a word starts or ends (0 and ``len(text)`` included)."""
+    return frozenset(edge for span in word_spans(text) for edge in span) | {0, len(text)}
+
+
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts or ends inside a word of ``text``."""
+    edges = boundaries(text)
+    return start not in edges or end not in edges
