@@ -7,7 +7,16 @@ from pathlib import Path
 
 PIPELINE = Path(__file__).resolve().parents[1] / "pipeline"
 HEAVY = frozenset(
-    {"ctranslate2", "sentencepiece", "polars", "markdown_it", "yaml", "charset_normalizer", "rich"}
+    {
+        "ctranslate2",
+        "sentencepiece",
+        "polars",
+        "markdown_it",
+        "yaml",
+        "charset_normalizer",
+        "rich",
+        "rjieba",
+    }
 )
 """Third-party packages slow enough to import that only the code needing them may load them."""
 MAX_LINES = 500
