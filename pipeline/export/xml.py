@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.chars import NOT_XML_RE, xml_safe
 from pipeline.document import Document, Segment
 from pipeline.export.common import (
     SOURCE_LANG,
@@ -34,15 +35,9 @@ XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # NMTOKEN characters every XML parser accepts (XML 1.0 4th and 5th edition agree on these).
 _NOT_NMTOKEN = re.compile(r"[^A-Za-z0-9._:\-\u4e00-\u9fa5]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
 
 
 def nmtoken(value: str) -> str:
@@ -130,7 +125,7 @@ def _append_text(parent: Any, text: str, cp_tag: str) -> None:
     ``<cp hex=".."/>`` elements (lone surrogates, which cannot be written at all, as U+FFFD)."""
     text = _SURROGATE.sub("\ufffd", text)
     pos = 0
-    for m in [*_NOT_XML.finditer(text), None]:
+    for m in [*NOT_XML_RE.finditer(text), None]:
         chunk = text[pos : m.start() if m else len(text)]
         if chunk:
             if len(parent):
