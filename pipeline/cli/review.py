@@ -66,6 +66,14 @@ def import_cmd(
     from pipeline.review import import_review
 
     report = import_review(files, run, memory)
+    for rejected in report.rejected:
+        typer.echo(f"zhen: error: {rejected}; not stored", err=True)
+    if report.unmatched:
+        typer.echo(
+            f"zhen: warning: {report.unmatched} translation unit(s) match no sentence of the "
+            "run and were skipped",
+            err=True,
+        )
     for segment_id in report.conflicts:
         typer.echo(
             f"zhen: warning: {segment_id}: same source reviewed differently elsewhere; "
@@ -82,7 +90,10 @@ def import_cmd(
         f"{report.memory}: stored {report.stored} pair(s) ({report.edited} edited, "
         f"{report.unchanged} confirmed; {report.new} new, {report.replaced} replaced) "
         f"from {report.rows} row(s); {report.not_reviewed} not reviewed, {report.blank} blank"
+        + (f", {len(report.rejected)} rejected" if report.rejected else "")
     )
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 @review_app.command()

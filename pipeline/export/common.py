@@ -93,3 +93,11 @@ def unique_stem(name: str, used: set[str]) -> str:
         candidate = f"{stem}-{n}"
     used.add(candidate.casefold())
     return candidate
+
+
+EDITS_FORMAT = "zhen-review-edits"
+"""The ``format`` of the file the review page's "Download edits" saves (JSON, version
+:data:`EDITS_VERSION`): the run's id and folder, then each touched segment's id, source
+fingerprint (:func:`source_fingerprint`), English, the English the run had, and the reviewer's
+status (``reviewed``, ``needs-work`` or none). ``zhen review import`` reads it back."""
+EDITS_VERSION = 1

@@ -62,6 +62,7 @@ class RunDir:
         "tmx": "bilingual.tmx",
         "xliff": "xliff",
         "xliff12": "xliff12",
+        "omegat": "omegat",
         "tsv": "segments.tsv",
         "csv": "segments.csv",
         "parquet": "segments.parquet",

@@ -91,7 +91,8 @@ def read_tmx(data: bytes, path: Path) -> list[TmxUnit]:
         source = next(
             (t for t in tuvs if srclang not in ("", "*all*") and _lang(t) == srclang), None
         )
-        source = source or next((t for t in tuvs if _lang(t).startswith("zh")), None)
+        if source is None:
+            source = next((t for t in tuvs if _lang(t).startswith("zh")), None)
         target = next((t for t in tuvs if _lang(t).startswith("en")), None)
         if source is None:
             continue
