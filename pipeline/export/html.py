@@ -95,15 +95,6 @@ def _badges(seg: Segment) -> str:
     return "".join(badges)
 
 
-_CONTROLS = (
-    '<div class="review"><button type="button" class="ok" aria-pressed="false" '
-    'title="Mark reviewed (Ctrl+Enter in the cell)">✓ reviewed</button>'
-    '<button type="button" class="nw" aria-pressed="false">needs work</button>'
-    '<button type="button" class="revert" hidden title="Back to the machine translation">'
-    "revert</button></div>"
-)
-
-
 def _english(seg: Segment, spans: Sequence[TermSpan]) -> str:
     """The editable English, beside the plain model output when enforcement changed it, and
     the memory's close matches below."""
@@ -138,10 +129,10 @@ def _row(seg: Segment, term_lookup: TermLookup | None) -> str:
     cls = "seg flagged" if seg.flags else "seg"
     return (
         f'<tr class="{cls}" data-flags="{_e(" ".join(seg.flags))}" data-id="{_e(seg.id)}" '
-        f'data-fp="{source_fingerprint(seg)}" data-mt="{_e(seg.en)}">'
+        f'data-fp="{source_fingerprint(seg)}">'
         f'<td class="id">{_e(seg.id)}</td><td class="zh" lang="zh-CN">{zh}</td>'
         f'<td class="en" lang="en">{_english(seg, target_spans)}</td>'
-        f'<td class="flags">{_badges(seg)}{_CONTROLS}</td></tr>'
+        f'<td class="flags">{_badges(seg)}</td></tr>'
     )
 
 
@@ -206,8 +197,16 @@ def render_html(
         f"<title>zhen review: {len(docs)} documents, {total} sentences</title>"
         f"<style>{_asset('review.css')}</style></head>"
     )
+    controls = (
+        '<template id="row-controls"><div class="review"><button type="button" class="ok" '
+        'aria-pressed="false" title="Mark reviewed (Ctrl+Enter in the cell)">✓ reviewed</button>'
+        '<button type="button" class="nw" aria-pressed="false">needs work</button>'
+        '<button type="button" class="revert" hidden title="Back to the machine translation">'
+        "revert</button></div></template>"
+    )
     tools = (
-        '<div id="tools"><button type="button" id="download" disabled>Download edits</button>'
+        f'{controls}<div id="tools">'
+        '<button type="button" id="download" disabled>Download edits</button>'
         '<button type="button" id="undo" title="Undo the last change (Ctrl+Z)">Undo</button>'
         '<span id="counts"></span><span class="keys">Enter: next · Ctrl+Enter: reviewed, next · '
         'Esc: cancel</span><span id="store-note" role="status"></span></div>'

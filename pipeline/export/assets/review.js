@@ -9,7 +9,15 @@
   var KEY = "zhen-review:" + (RUN || body.getAttribute("data-fallback-key"));
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.seg"));
   var byId = {};
-  rows.forEach(function (r) { byId[r.getAttribute("data-id")] = r; });
+  var machine = {}; // segment id -> the English the run wrote (the editable cell's first text)
+  // Each row's review buttons are built here rather than repeated in the HTML of every row.
+  var CONTROLS = document.getElementById("row-controls");
+  rows.forEach(function (r) {
+    var id = r.getAttribute("data-id");
+    byId[id] = r;
+    machine[id] = r.querySelector(".en-text").textContent;
+    r.querySelector("td.flags").appendChild(CONTROLS.content.cloneNode(true));
+  });
   var state = {};   // segment id -> {en?: string, status?: "reviewed" | "needs-work"}
   var undo = [];    // {id, field, before, after}
   var note = document.getElementById("store-note");
@@ -34,7 +42,7 @@
 
   // ---------------------------------------------------------------- rows
   function editor(row) { return row.querySelector(".en-text"); }
-  function mt(row) { return row.getAttribute("data-mt"); }
+  function mt(row) { return machine[row.getAttribute("data-id")]; }
   function current(row) {
     var s = state[row.getAttribute("data-id")];
     return s && typeof s.en === "string" ? s.en : mt(row);
