@@ -260,6 +260,7 @@ def translate(
             )
     if to_stdout:
         sys.stdout.write("\n".join(render_english(doc) for doc in result.prepared.docs))
+        result.written = []  # the scratch folder is gone: the summary must not point at it
     if not quiet:
         typer.echo(summary(result), err=True)
         typer.echo(glossary_line(result, no_glossary), err=True)
