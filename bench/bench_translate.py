@@ -1,8 +1,11 @@
 """Translation speed, memory and quality: raw CTranslate2 vs ``zhen translate`` vs Argos Translate.
 
 Usage:
-    uv run python bench/bench_translate.py [--lines 500] [--sets wmt19,flores-hans,flores-hant]
-        [--systems raw,zhen,argos] [--beams 2] [--tradeoff 1,2,4]
+    uv run --group argos python bench/bench_translate.py [--lines 500]
+        [--sets wmt19,flores-hans,flores-hant] [--systems raw,zhen,argos] [--beams 2]
+        [--tradeoff 1,2,4]
+
+(``--group argos`` installs Argos Translate, the reference system; zhen itself does not need it.)
 
 Every measurement runs in its own subprocess (so peak RSS is that system's alone), on the same
 machine in one invocation, with the same CTranslate2 settings (int8, same threads):

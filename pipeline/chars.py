@@ -45,3 +45,13 @@ def has_han(text: str) -> bool:
 def is_cjk(ch: str) -> bool:
     """Whether the character ``ch`` belongs to text written without spaces."""
     return CJK_RE.match(ch) is not None
+
+
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot carry at all (C0 controls but tab and line breaks, U+FFFE/FFFF, lone
+surrogates): every XML writer (TMX, XLIFF, TBX) must replace or escape them."""
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD."""
+    return NOT_XML_RE.sub("\ufffd", text)

@@ -70,6 +70,17 @@ class Block:
 
 
 @dataclass
+class MemoryMatch:
+    """A reviewed translation of a *similar* source from the translation memory (a fuzzy match),
+    offered to the reviewer beside the machine translation; ``score`` is the similarity of the
+    two sources in percent (rapidfuzz's normalized Indel similarity over characters)."""
+
+    source: str
+    en: str
+    score: float
+
+
+@dataclass
 class Segment:
     """One sentence to translate, with enough context to put it back where it came from.
 
@@ -77,7 +88,8 @@ class Segment:
     ``"".join(s.source for s in segments) == block.text``. ``terms_applied``/``terms_missed``
     hold glossary term ids, and ``doc:…`` ids of the document's own terms
     (:attr:`Document.terms`). ``plain`` is the model's plain translation when glossary enforcement
-    changed it into ``en`` (empty otherwise), so a reviewer can compare both.
+    changed it into ``en`` (empty otherwise), so a reviewer can compare both. ``matches`` are
+    close reviewed translations from the memory (best first), for the reviewer to take or leave.
     """
 
     id: str
@@ -94,6 +106,7 @@ class Segment:
     terms_missed: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     plain: str = ""
+    matches: list[MemoryMatch] = field(default_factory=list)
 
 
 @dataclass

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from pipeline.enforce import enforce_and_translate
 from pipeline.errors import ExportError, PipelineError
 from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
 from pipeline.glossary import Glossary, load_glossaries
+from pipeline.glossary.formats import describe_glossary_files, recorded_glossary_files
 from pipeline.ingest import discover, read_document
 from pipeline.normalize import normalize_document
 from pipeline.packages import ensure_model
@@ -36,7 +38,7 @@ from pipeline.settings import (
 )
 from pipeline.stats import ReuseStats, RunStats, TermStats, TranslateStats
 from pipeline.store import TranslationCache
-from pipeline.store.memory import apply_memory, open_memory
+from pipeline.store.memory import apply_memory, open_reviewed
 from pipeline.store.rundir import RunDir
 from pipeline.translate import Progress, TextEngine, load_engine, translate_segments
 
@@ -47,7 +49,6 @@ DownloadProgress = Callable[[int, int | None], None]
 SIGNATURE_PACKAGES = (
     "ctranslate2",
     "sentencepiece",
-    "argostranslate",
     "opencc-python-reimplemented",
     "polars",
     "typer",
@@ -204,10 +205,10 @@ def _translate_step(
 
 
 def _memory_step(segments: list[Segment], memory: Path | None) -> ReuseStats:
-    """Step 6a: reuse reviewed translations (exact matches) from a translation memory."""
+    """Step 6a: reuse reviewed translations (exact matches) from a memory; offer close ones."""
     if memory is None:
         return ReuseStats()
-    with open_memory(memory) as tm:
+    with open_reviewed(memory) as tm:
         return apply_memory(segments, tm)
 
 
@@ -245,6 +246,7 @@ def translate_run(
     options: RunOptions,
     *,
     glossary: Glossary | None = None,
+    glossary_files: Sequence[Path] = (),
     stdin: bytes | None = None,
     on_download: DownloadProgress | None = None,
     on_start: Callable[[int], Progress] | None = None,
@@ -255,8 +257,11 @@ def translate_run(
     model (fetching it when none is installed), 6 translate with ``glossary`` enforced as
     ``options.enforce`` says, 7 QA flags, 8 write per-document outputs and exports, 9 write
     ``run.json``. ``on_start(total)`` returns the per-segment progress callback (a progress bar).
+    ``glossary_files`` are the files ``glossary`` was loaded from, recorded in ``run.json`` (path,
+    sha256, terms) so that ``zhen export`` later marks the same terms.
     """
     timer = Timer()
+    run_id = uuid.uuid4().hex[:16]
     with timer.step("prepare"):
         prepared = prepare(inputs, settings, stdin=stdin)
     segments = all_segments(prepared.docs)
@@ -278,19 +283,19 @@ def translate_run(
     written: list[Path] = []
     if prepared.docs:
         with timer.step("write"):
-            written = _write_outputs(prepared, run_dir, options, settings, model, glossary)
+            written = _write_outputs(prepared, run_dir, options, settings, model, glossary, run_id)
     timer.timings["total"] = sum(timer.timings.values())
     chars = sum(len(s.normalized) for s in pending if s.status == "translated")
     if chars and timer.timings.get("translate"):
         speed = round(chars / timer.timings["translate"], 1)
         stats = replace(stats, chars=chars, chars_per_second=speed)
-    run_json = signature(settings, model, timer.timings, prepared, stats)
-    if glossary is not None:
-        run_json["glossary"] = {
-            "terms": len(glossary),
-            "approved": len(glossary.approved()),
-            "enforce": asdict(options.enforce),
-        }
+    run_json = {"id": run_id} | signature(settings, model, timer.timings, prepared, stats)
+    run_json["glossary"] = {
+        "files": [asdict(f) for f in describe_glossary_files(glossary_files)],
+        "terms": len(glossary) if glossary is not None else 0,
+        "approved": len(glossary.approved()) if glossary is not None else 0,
+        "enforce": asdict(options.enforce),
+    }
     if prepared.docs:
         written.append(run_dir.write_signature(run_json))
     return RunResult(prepared, written, stats, run_json)
@@ -303,6 +308,7 @@ def _write_outputs(
     settings: Settings,
     model: ModelSignature | None,
     glossary: Glossary | None,
+    run_id: str,
 ) -> list[Path]:
     """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
     written: list[Path] = []
@@ -311,10 +317,23 @@ def _write_outputs(
     written.append(run_dir.write_segments(prepared.docs))
     written.append(run_dir.write_documents(prepared.docs))
     if options.exports:
-        written += export_documents(
-            prepared.docs, run_dir.path, options.exports, glossary, asdict(settings), model
-        )
+        run = run_info(model, asdict(settings), run_id, run_dir.path)
+        written += export_documents(prepared.docs, run_dir.path, options.exports, glossary, run)
     return written
+
+
+def run_info(
+    model: ModelSignature | None, settings: dict[str, Any], run_id: str, run_dir: Path
+) -> RunInfo:
+    """What the exports say about the run that made them."""
+    return RunInfo(
+        tool_version=__version__,
+        model_name=f"{model['model']} {model['version']}" if model else "unknown",
+        created=datetime.now(UTC),
+        settings=settings,
+        run_id=run_id,
+        run_dir=str(Path(run_dir).resolve()),
+    )
 
 
 def export_documents(
@@ -322,16 +341,10 @@ def export_documents(
     dest: Path,
     formats: tuple[ExportFormat, ...],
     glossary: Glossary | None,
-    settings: dict[str, Any],
-    model: ModelSignature | None,
+    run: RunInfo,
 ) -> list[Path]:
-    """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents."""
-    run = RunInfo(
-        tool_version=__version__,
-        model_name=f"{model['model']} {model['version']}" if model else "unknown",
-        created=datetime.now(UTC),
-        settings=settings,
-    )
+    """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents; each
+    document's own glossed terms are marked beside the glossary's."""
     lookup = term_lookup_from(glossary.terms) if glossary is not None else None
     files = export_run(docs, run, dest, formats, lookup)
     return [path for paths in files.values() for path in paths]
@@ -346,10 +359,25 @@ def corpus_texts(
     return texts, prepared.failures
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What ``zhen export`` wrote, and what it has to warn about (a changed or missing glossary)."""
+
+    written: list[Path]
+    warnings: list[str]
+
+
 def export_existing_run(
-    run_dir: Path, dest: Path, formats: tuple[ExportFormat, ...], glossary_files: list[Path]
-) -> list[Path]:
-    """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports."""
+    run_dir: Path,
+    dest: Path,
+    formats: tuple[ExportFormat, ...],
+    glossary_files: list[Path] | None = None,
+) -> Exported:
+    """``zhen export``: rebuild a finished run from ``documents.jsonl`` and write exports.
+
+    ``glossary_files`` ``None`` uses the glossaries the run recorded in ``run.json`` (wherever
+    ``zhen export`` is run from), with a warning for each that changed or is gone since.
+    """
     run = RunDir(run_dir)
     if not run.is_run():
         raise ExportError(
@@ -357,12 +385,10 @@ def export_existing_run(
             file=str(run_dir),
         )
     meta = run.read_signature()
+    warnings: list[str] = []
+    if glossary_files is None:
+        glossary_files, warnings = recorded_glossary_files(meta.get("glossary") or {})
     glossary = load_glossaries(glossary_files, NormalizeSettings()) if glossary_files else None
-    return export_documents(
-        run.read_documents(),
-        dest,
-        formats,
-        glossary,
-        meta.get("settings") or {},
-        meta.get("model"),
-    )
+    info = run_info(meta.get("model"), meta.get("settings") or {}, meta.get("id", ""), run_dir)
+    written = export_documents(run.read_documents(), dest, formats, glossary, info)
+    return Exported(written, warnings)

@@ -23,7 +23,7 @@ TERM_STYLES: tuple[TermStyle, ...] = get_args(TermStyle)
 EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix"]
 """Enforcement passes, in their default order (see :mod:`pipeline.enforce.passes`)."""
 STRATEGIES: tuple[EnforceStrategy, ...] = get_args(EnforceStrategy)
-ExportFormat = Literal["tmx", "xliff", "xliff12", "tsv", "csv", "parquet", "html"]
+ExportFormat = Literal["tmx", "xliff", "xliff12", "omegat", "tsv", "csv", "parquet", "html"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 SegmentsFormat = Literal["jsonl", "tsv"]
 """How ``zhen segment`` prints segments."""

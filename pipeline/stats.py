@@ -25,10 +25,12 @@ TermOutcome = EnforceStrategy | Literal["missed"]
 
 @dataclass(frozen=True)
 class ReuseStats:
-    """The memory step: segments looked up in a translation memory, and those it filled."""
+    """The memory step: segments looked up in a translation memory, those it filled, and those
+    it could only offer a close match for (``suggested``)."""
 
     looked_up: int = 0
     reused: int = 0
+    suggested: int = 0
 
 
 @dataclass(frozen=True)

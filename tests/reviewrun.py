@@ -24,7 +24,7 @@ from pipeline.store.rundir import RunDir
 NEWS = "新闻 2024/01"
 """A document id XLIFF 2 has to write through NMTOKEN (space and slash)."""
 RUN = RunInfo("0.1.0", "tiny", datetime(2024, 5, 6, tzinfo=UTC), {"beam": 2})
-FORMATS = ("tsv", "csv", "xliff", "xliff12")
+FORMATS = ("tsv", "csv", "xliff", "xliff12", "tmx", "omegat")
 
 # (doc, block, kind, source, normalized, en, status)
 PIECES = [

@@ -124,11 +124,57 @@ def test_export_existing_run_rebuilds_documents(
     out = tmp_path / "out"
     translate_run([str(SAMPLES)], _settings(tiny_archive, tmp_path),
                   RunOptions(outdir=out, dirs=model_dirs))  # fmt: skip
-    written = export_existing_run(out, tmp_path / "exp", ("tsv", "tmx"), [])
-    assert {p.name for p in written} == {"segments.tsv", "bilingual.tmx"}
+    exported = export_existing_run(out, tmp_path / "exp", ("tsv", "tmx"), [])
+    assert {p.name for p in exported.written} == {"segments.tsv", "bilingual.tmx"}
+    assert exported.warnings == []
     frame = pl.read_csv(tmp_path / "exp" / "segments.tsv", separator="\t", infer_schema=False)
     docs = RunDir(out).read_documents()
     assert frame.height == sum(len(d.segments) for d in docs)
+
+
+def test_glossaries_travel_with_the_run(
+    tiny_archive: Path, model_dirs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run.json records each glossary file; zhen export from another folder uses them and marks
+    the same terms as the run's own review page; a changed or missing file is a warning."""
+    glossary_file = tmp_path / "terms.tsv"
+    glossary_file.write_bytes((REPO / "glossaries" / "arms-control.tsv").read_bytes())
+    settings = _settings(tiny_archive, tmp_path)
+    glossary = load_glossaries([glossary_file], settings.normalize)
+    out = tmp_path / "out"
+    translate_run([str(SAMPLES)], settings,
+                  RunOptions(outdir=out, dirs=model_dirs, exports=("html",)),
+                  glossary=glossary, glossary_files=[glossary_file])  # fmt: skip
+    block = json.loads((out / "run.json").read_text())["glossary"]
+    (record,) = block["files"]
+    assert record["path"] == str(glossary_file.resolve())
+    assert record["terms"] == len(glossary) and len(record["sha256"]) == 64
+    own = (out / "review.html").read_text().count('<mark class="term')
+    assert own > 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    exported = export_existing_run(out, elsewhere / "exp", ("html",))
+    assert exported.warnings == []
+    assert (elsewhere / "exp" / "review.html").read_text().count('<mark class="term') == own
+    glossary_file.write_text(glossary_file.read_text() + "\n")
+    assert "changed since the run" in export_existing_run(out, elsewhere, ("html",)).warnings[0]
+    glossary_file.unlink()
+    gone = export_existing_run(out, elsewhere / "gone", ("html",))
+    assert "is gone" in gone.warnings[0]
+    assert '<mark class="term' not in (elsewhere / "gone" / "review.html").read_text()
+
+
+def test_run_without_glossary_records_none(tiny_archive: Path, model_dirs, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = translate_run(
+        [str(SAMPLES / "new-start-brief.txt")],
+        _settings(tiny_archive, tmp_path),
+        RunOptions(outdir=out, dirs=model_dirs),
+    )
+    run = json.loads((out / "run.json").read_text())
+    assert run["glossary"]["files"] == [] and run["glossary"]["terms"] == 0
+    assert len(run["id"]) == 16 and result.signature["id"] == run["id"]
 
 
 # --- the real model ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Each command parses options into settings and calls one library function; any
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ import typer
 
 from pipeline import __version__
 from pipeline.cli.common import (
+    CONTEXT,
     EncodingOpt,
     Formats,
     FormatsOpt,
@@ -57,7 +59,7 @@ app = typer.Typer(
     name="zhen",
     help="Offline Chinese→English document translation with an enforced bilingual glossary.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=CONTEXT,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -79,7 +81,9 @@ def _version(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
 ) -> None:
     """Offline Chinese→English document translation with an enforced bilingual glossary."""
@@ -126,28 +130,55 @@ def load_glossary(paths: list[Path], settings: Settings) -> Glossary | None:
     return load_glossaries(paths, settings.normalize)
 
 
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print errors only: no progress, no summary.")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also print timings, enforcement strategies, glossaries."),
+]
+
+
 @app.command()
 def translate(
     inputs: InputsArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Output directory; - prints the English on stdout."
+        ),
+    ],
     model: Annotated[
         Path | None,
-        typer.Option(help="Translation package (.argosmodel or directory).", envvar="ZHEN_MODEL"),
+        typer.Option(
+            metavar="PACKAGE",
+            help="Translation package (.argosmodel or directory).",
+            envvar="ZHEN_MODEL",
+        ),
     ] = None,
-    beam: Annotated[int, typer.Option(help="Beam size (1 = greedy, fastest).")] = DEFAULTS.beam,
+    beam: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Beam size (1 = greedy, fastest).")
+    ] = DEFAULTS.beam,
     device: Annotated[Device, typer.Option(help="Where CTranslate2 runs.")] = DEFAULTS.device,
     compute_type: Annotated[
-        str, typer.Option("--compute-type", help="CTranslate2 compute type (int8, float32, auto…).")
+        str,
+        typer.Option(
+            "--compute-type",
+            metavar="TYPE",
+            help="CTranslate2 compute type (int8, float32, auto…).",
+        ),
     ] = DEFAULTS.compute_type,
     threads: Annotated[
-        int, typer.Option(help="CPU threads (0 = physical cores).")
+        int, typer.Option(min=0, metavar="N", help="CPU threads (0 = physical cores).")
     ] = DEFAULTS.threads,
     batch_tokens: Annotated[
-        int, typer.Option("--batch-tokens", help="Source tokens per batch.")
+        int, typer.Option("--batch-tokens", min=1, metavar="N", help="Source tokens per batch.")
     ] = DEFAULTS.batch_tokens,
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", help="Translation cache folder.", envvar="ZHEN_CACHE_DIR"),
+        typer.Option(
+            "--cache-dir", metavar="DIR", help="Translation cache folder.", envvar="ZHEN_CACHE_DIR"
+        ),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")
@@ -164,18 +195,34 @@ def translate(
     export: FormatsOpt = None,
     memory: Annotated[
         Path | None,
-        typer.Option("--memory", help="Translation memory of reviewed edits to reuse."),
+        typer.Option(
+            "--memory",
+            metavar="FILE",
+            help="Reviewed translations to reuse: a memory.sqlite3 (or its run folder) or a TMX.",
+        ),
     ] = None,
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
     # Lazy: zhen --help must not load the library.
-    from pipeline.cli.progress import download_bar, segment_bar, summary
+    from pipeline.cli.progress import details, download_bar, glossary_line, segment_bar, summary
+    from pipeline.export import render_english
     from pipeline.packages import default_dirs
+
+    # Lazy: the orchestrator imports every stage.
     from pipeline.run import translate_run
 
+    to_stdout = str(out) == "-"
+    if to_stdout and export:
+        raise typer.BadParameter(
+            "exports need a folder; pass -o DIR with --export", param_hint="-o"
+        )
+    if quiet and verbose:
+        raise typer.BadParameter("choose one of --quiet and --verbose", param_hint="-q/-v")
     dirs = default_dirs()
     settings = replace(
         prep_settings(encoding, script, max_chars),
@@ -189,26 +236,36 @@ def translate(
             cache_dir=cache_dir or dirs.cache_dir.parent / "translations",
         ),
     )
-    options = RunOptions(
-        outdir=out,
-        dirs=dirs,
-        enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),
-        exports=export.names if export else (),
-        use_cache=not no_cache,
-        memory=memory,
-    )
-    loaded = load_glossary(glossary_paths(glossary, no_glossary), settings)
-    with download_bar() as on_download, segment_bar() as on_start:
-        result = translate_run(
-            inputs,
-            settings,
-            options,
-            glossary=loaded,
-            stdin=stdin_bytes(inputs),
-            on_download=on_download,
-            on_start=on_start,
+    paths = glossary_paths(glossary, no_glossary)
+    loaded = load_glossary(paths, settings)
+    with tempfile.TemporaryDirectory(prefix="zhen-stdout-") as scratch:
+        options = RunOptions(
+            outdir=Path(scratch) if to_stdout else out,
+            dirs=dirs,
+            enforce=EnforceSettings(enabled=not no_enforce, term_style=term_style),
+            exports=export.names if export else (),
+            use_cache=not no_cache,
+            memory=memory,
         )
-    typer.echo(summary(result), err=True)
+        with download_bar(not quiet) as on_download, segment_bar(not quiet) as on_start:
+            result = translate_run(
+                inputs,
+                settings,
+                options,
+                glossary=loaded,
+                glossary_files=paths,
+                stdin=stdin_bytes(inputs),
+                on_download=on_download,
+                on_start=on_start,
+            )
+    if to_stdout:
+        sys.stdout.write("\n".join(render_english(doc) for doc in result.prepared.docs))
+        result.written = []  # the scratch folder is gone: the summary must not point at it
+    if not quiet:
+        typer.echo(summary(result), err=True)
+        typer.echo(glossary_line(result, no_glossary), err=True)
+    if verbose:
+        typer.echo(details(result), err=True)
     for exc in result.prepared.failures:
         report(exc)
     if result.prepared.failures:
@@ -217,7 +274,9 @@ def translate(
 
 @app.command("export")
 def export_cmd(
-    run_dir: Annotated[Path, typer.Argument(help="A directory written by zhen translate.")],
+    run_dir: Annotated[
+        Path, typer.Argument(metavar="RUN_DIR", help="A directory written by zhen translate.")
+    ],
     to: Annotated[
         Formats,
         typer.Option(
@@ -225,19 +284,21 @@ def export_cmd(
         ),
     ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")
+        Path | None,
+        typer.Option("--out", "-o", metavar="DIR", help="Where to write (default: RUN_DIR)."),
     ] = None,
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
 ) -> None:
-    """Write review exports for an existing translation run."""
+    """Write review exports for an existing run, with the glossaries the run recorded."""
     # Lazy: zhen --help must not load the library.
     from pipeline.run import export_existing_run
 
-    written = export_existing_run(
-        run_dir, out or run_dir, to.names, glossary_paths(glossary, no_glossary)
-    )
-    for path in written:
+    chosen = glossary_paths(glossary, no_glossary) if glossary or no_glossary else None
+    exported = export_existing_run(run_dir, out or run_dir, to.names, chosen)
+    for warning in exported.warnings:
+        typer.echo(f"zhen: warning: {warning}", err=True)
+    for path in exported.written:
         typer.echo(str(path))
 
 

@@ -8,30 +8,46 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+
+# Typer vendors its own click (0.29+): its usage errors are these classes, not click's.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperArgument, TyperGroup
 
 from pipeline.errors import PipelineError
 from pipeline.settings import EXPORT_FORMATS, ExportFormat, Script
 
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+"""Every command and group answers ``-h`` as well as ``--help``."""
+
 InputsArg = Annotated[
     list[str],
-    typer.Argument(help="Files, directories (searched recursively) or - for standard input."),
+    typer.Argument(
+        metavar="INPUT",
+        help="Files, directories (searched recursively) or - for standard input.",
+    ),
 ]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Force the input encoding (e.g. gb18030, big5).")
+    str | None,
+    typer.Option(
+        "--encoding", metavar="CODEC", help="Force the input encoding (e.g. gb18030, big5)."
+    ),
 ]
 ScriptOpt = Annotated[
     Script,
     typer.Option("--script", help="Script conversion: auto detects Traditional and its region."),
 ]
 MaxCharsOpt = Annotated[
-    int, typer.Option("--max-chars", help="Split sentences longer than this at ；or ，.")
+    int,
+    typer.Option(
+        "--max-chars", min=1, metavar="N", help="Split sentences longer than this at ；or ，."
+    ),
 ]
 GlossaryOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--glossary",
         "-g",
+        metavar="FILE",
         help="Glossary TSV (repeatable). Default: every *.tsv in ./glossaries/.",
         envvar="ZHEN_GLOSSARY",
     ),
@@ -71,14 +87,46 @@ FormatsOpt = Annotated[
 
 class ZhenGroup(TyperGroup):
     """A command group that maps any :class:`PipelineError` a command raises to one line on
-    standard error and exit status 1: the one place the CLI handles library errors."""
+    standard error and exit status 1, and any usage error (a bad option value, an unknown
+    command) to one line and exit status 2 before any work starts: the one place the CLI
+    handles errors."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            raise _usage_exit(exc) from None
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command, its arguments' help showing their metavar only: Typer would add the
+        Python type (``INPUT... <list[str]>``), which tells a user nothing."""
+        command = super().get_command(ctx, cmd_name)
+        for param in getattr(command, "params", ()):
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            raise _usage_exit(exc) from None
         except PipelineError as exc:
             report(exc)
             raise typer.Exit(1) from None
+
+
+def _usage_exit(exc: UsageError) -> BaseException:
+    """One line for a usage error (``zhen translate: --beam: …; see zhen translate -h``), or the
+    help text itself when a group is called without arguments."""
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc
+    where = exc.ctx.command_path if exc.ctx is not None else "zhen"
+    message = " ".join(exc.format_message().split())
+    typer.echo(f"zhen: error: {where}: {message} (see {where} -h)", err=True)
+    return typer.Exit(2)
 
 
 def report(exc: PipelineError | str) -> None:
@@ -97,10 +145,14 @@ def stdin_bytes(inputs: list[str]) -> bytes | None:
     return sys.stdin.buffer.read() if "-" in inputs else None
 
 
+DEFAULT_GLOSSARIES = Path("glossaries")
+"""Where ``translate``, ``glossary validate`` and the other glossary commands look by default."""
+
+
 def glossary_paths(glossary: list[Path] | None, no_glossary: bool) -> list[Path]:
     """Explicit glossaries, else the project's ``glossaries/*.tsv`` when that folder exists."""
     if no_glossary:
         return []
     if glossary:
         return list(glossary)
-    return sorted(Path("glossaries").glob("*.tsv"))
+    return sorted(DEFAULT_GLOSSARIES.glob("*.tsv"))

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli.common import GlossaryOpt, InputsArg, ZhenGroup, fail, glossary_paths, report
+from pipeline.cli.common import (
+    CONTEXT,
+    DEFAULT_GLOSSARIES,
+    GlossaryOpt,
+    InputsArg,
+    ZhenGroup,
+    fail,
+    glossary_paths,
+    report,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -23,10 +32,20 @@ glossary_app = typer.Typer(
     cls=ZhenGroup,
     help="Maintain bilingual glossaries (TSV: id, zh, en, abbr, accept, note, status).",
     no_args_is_help=True,
+    context_settings=CONTEXT,
     rich_markup_mode=None,
 )
 
-GlossaryFileArg = Annotated[Path, typer.Argument(help="Glossary TSV file.")]
+GlossaryFileArg = Annotated[Path, typer.Argument(metavar="GLOSSARY", help="Glossary TSV file.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="csv, tsv, tbx (TBX-Basic 2019), tbx2 (TBX v2 martif: OmegaT, translate-toolkit) "
+        "or deepl (default: by file name).",
+    ),
+]
 
 
 def _load(paths: list[Path] | None) -> Glossary:
@@ -42,19 +61,34 @@ def _load(paths: list[Path] | None) -> Glossary:
 
 
 def _print_frame(frame: pl.DataFrame) -> None:
-    """A table as TSV on standard output (pipe it into a spreadsheet or `column -t`)."""
-    sys.stdout.write(frame.write_csv(separator="\t"))
+    """A table as TSV on standard output (pipe it into a spreadsheet or `column -t`); empty
+    cells are written empty, not as ``""``."""
+    # Lazy: polars takes ~0.4 s to import; only tables need it.
+    import polars as pl
+
+    blanked = frame.with_columns(pl.col(pl.String).replace("", None))
+    sys.stdout.write(blanked.write_csv(separator="\t"))
 
 
 @glossary_app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Glossary TSV files.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="GLOSSARY",
+            help="Glossary TSV files (default: ./glossaries/*.tsv, as translate uses).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check glossaries: duplicate ids, conflicting forms, empty fields, bad status, whitespace."""
     # Lazy: zhen --help must not load the library.
     from pipeline.glossary import validate as validate_file
     from pipeline.settings import NormalizeSettings
 
+    paths = paths or glossary_paths(None, False)
+    if not paths:
+        raise fail(f"no glossary given and no ./{DEFAULT_GLOSSARIES}/*.tsv; pass GLOSSARY files")
     errors = 0
     for path in paths:
         issues = validate_file(path, NormalizeSettings())
@@ -69,16 +103,18 @@ def validate(
 
 @glossary_app.command("list")
 def list_cmd(glossary: GlossaryOpt = None) -> None:
-    """Every term, as a TSV table."""
+    """Every term as glossary TSV (the glossaries merged; a valid glossary file itself)."""
     # Lazy: zhen --help must not load the library.
-    from pipeline.glossary import terms_frame
+    from pipeline.glossary.formats import format_tsv
 
-    _print_frame(terms_frame(_load(glossary)))
+    sys.stdout.write(format_tsv(_load(glossary).terms))
 
 
 @glossary_app.command()
 def show(
-    query: Annotated[str, typer.Argument(help="Term id, Chinese form or English rendering.")],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Term id, Chinese form or English rendering.")
+    ],
     glossary: GlossaryOpt = None,
 ) -> None:
     """Show the terms matching an id, a source form or a rendering."""
@@ -99,13 +135,19 @@ def show(
 @glossary_app.command()
 def add(
     path: GlossaryFileArg,
-    term_id: Annotated[str, typer.Option("--id", help="Stable id, e.g. icbm.")],
-    zh: Annotated[str, typer.Option(help="Source forms, |-separated.")],
-    en: Annotated[str, typer.Option(help="Required English rendering.")],
-    abbr: Annotated[str, typer.Option(help="Abbreviation, e.g. ICBM.")] = "",
-    accept: Annotated[str, typer.Option(help="Other correct renderings, |-separated.")] = "",
-    note: Annotated[str, typer.Option(help="Source of the rendering, usage notes.")] = "",
-    status: Annotated[str, typer.Option(help="approved or proposed.")] = "approved",
+    term_id: Annotated[str, typer.Option("--id", metavar="ID", help="Stable id, e.g. icbm.")],
+    zh: Annotated[str, typer.Option(metavar="FORMS", help="Source forms, |-separated.")],
+    en: Annotated[str, typer.Option(metavar="TEXT", help="Required English rendering.")],
+    abbr: Annotated[str, typer.Option(metavar="TEXT", help="Abbreviation, e.g. ICBM.")] = "",
+    accept: Annotated[
+        str, typer.Option(metavar="TEXTS", help="Other correct renderings, |-separated.")
+    ] = "",
+    note: Annotated[
+        str, typer.Option(metavar="TEXT", help="Source of the rendering, usage notes.")
+    ] = "",
+    status: Annotated[
+        str, typer.Option(metavar="STATUS", help="approved or proposed.")
+    ] = "approved",
 ) -> None:
     """Append a term (the file is rewritten atomically; other lines stay byte-for-byte)."""
     # Lazy: zhen --help must not load the library.
@@ -116,7 +158,9 @@ def add(
 
 
 @glossary_app.command()
-def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="Term id.")]) -> None:
+def remove(
+    path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(metavar="ID", help="Term id.")]
+) -> None:
     """Remove a term by id."""
     # Lazy: zhen --help must not load the library.
     from pipeline.glossary import remove_term
@@ -127,13 +171,14 @@ def remove(path: GlossaryFileArg, term_id: Annotated[str, typer.Argument(help="T
 
 @glossary_app.command("import")
 def import_cmd(
-    source: Annotated[Path, typer.Argument(help="CSV, TSV, TBX or DeepL CSV file.")],
-    dest: Annotated[Path, typer.Argument(help="Glossary TSV to write.")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, tsv, tbx or deepl (default: by name).")
-    ] = None,
+    source: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CSV, TSV, TBX or DeepL CSV file.")
+    ],
+    dest: Annotated[Path, typer.Argument(metavar="GLOSSARY", help="Glossary TSV to write.")],
+    fmt: FormatOpt = None,
     status: Annotated[
-        str | None, typer.Option(help="Status for imported terms lacking one.")
+        str | None,
+        typer.Option(metavar="STATUS", help="Status for imported terms lacking one."),
     ] = None,
 ) -> None:
     """Convert a glossary from another tool into zhen's TSV."""
@@ -147,11 +192,11 @@ def import_cmd(
 
 @glossary_app.command("export")
 def export_cmd(
-    dest: Annotated[Path, typer.Argument(help="File to write (.csv, .tsv, .tbx).")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, tsv, tbx or deepl (default: by name).")
-    ] = None,
-    approved_only: Annotated[bool, typer.Option("--approved-only")] = False,
+    dest: Annotated[Path, typer.Argument(metavar="FILE", help="File to write (.csv, .tsv, .tbx).")],
+    fmt: FormatOpt = None,
+    approved_only: Annotated[
+        bool, typer.Option("--approved-only", help="Leave out proposed terms.")
+    ] = False,
     glossary: GlossaryOpt = None,
 ) -> None:
     """Export glossaries for spreadsheets, CAT tools (TBX) or DeepL."""
@@ -190,9 +235,12 @@ def stats(inputs: InputsArg, glossary: GlossaryOpt = None) -> None:
 def extract(
     inputs: InputsArg,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write candidates as a glossary TSV.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write candidates as a glossary TSV."),
     ] = None,
-    min_count: Annotated[int, typer.Option("--min-count", help="Minimum occurrences.")] = 1,
+    min_count: Annotated[
+        int, typer.Option("--min-count", min=1, metavar="N", help="Minimum occurrences.")
+    ] = 1,
     glossary: GlossaryOpt = None,
 ) -> None:
     """Mine candidate terms (Chinese with an English gloss, acronyms) as status=proposed rows."""

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import ZhenGroup
+from pipeline.cli.common import CONTEXT, ZhenGroup
 
 models_app = typer.Typer(
     cls=ZhenGroup,
     help="Manage translation packages (Argos Translate .argosmodel).",
     no_args_is_help=True,
+    context_settings=CONTEXT,
     rich_markup_mode=None,
 )
 
@@ -35,7 +36,9 @@ def list_cmd() -> None:
 def install(
     source: Annotated[
         list[str],
-        typer.Argument(help="A .argosmodel file, a package directory, a URL, or: zh en"),
+        typer.Argument(
+            metavar="SOURCE", help="A .argosmodel file, a package directory, a URL, or: zh en"
+        ),
     ],
 ) -> None:
     """Verify and install a package (from a file, directory, URL or the Argos index)."""
@@ -51,7 +54,9 @@ def install(
 
 @models_app.command()
 def remove(
-    name: Annotated[list[str], typer.Argument(help="Package name, path or language pair.")],
+    name: Annotated[
+        list[str], typer.Argument(metavar="PACKAGE", help="Package name, path or language pair.")
+    ],
 ) -> None:
     """Remove an installed package."""
     # Lazy: zhen --help must not load the library.

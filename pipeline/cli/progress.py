@@ -35,8 +35,12 @@ def _progress() -> Any:
 
 
 @contextlib.contextmanager
-def segment_bar() -> Iterator[Callable[[int], Callable[[int], None]]]:
-    """Yield ``on_start(total)`` → per-segment ``advance(n)`` callback, drawing a bar."""
+def segment_bar(enabled: bool = True) -> Iterator[Callable[[int], Callable[[int], None]] | None]:
+    """Yield ``on_start(total)`` → per-segment ``advance(n)`` callback, drawing a bar (``None``
+    when not ``enabled``: ``--quiet``)."""
+    if not enabled:
+        yield None
+        return
     with _progress() as progress:
 
         def on_start(total: int) -> Callable[[int], None]:
@@ -47,8 +51,12 @@ def segment_bar() -> Iterator[Callable[[int], Callable[[int], None]]]:
 
 
 @contextlib.contextmanager
-def download_bar() -> Iterator[Callable[[int, int | None], None]]:
-    """Yield a ``(done, total)`` byte-progress callback for a model download."""
+def download_bar(enabled: bool = True) -> Iterator[Callable[[int, int | None], None] | None]:
+    """Yield a ``(done, total)`` byte-progress callback for a model download (``None`` when not
+    ``enabled``)."""
+    if not enabled:
+        yield None
+        return
     with _progress() as progress:
         task: list[Any] = []
 
@@ -93,4 +101,41 @@ def summary(result: RunResult) -> str:
         lines.append(f"wrote {len(result.written)} file(s) to {result.written[-1].parent}")
     if result.prepared.failures:
         lines.append(f"{len(result.prepared.failures)} input(s) failed (see below)")
+    return "\n".join(lines)
+
+
+def glossary_line(result: RunResult, disabled: bool) -> str:
+    """Which glossaries the run enforced, or that it had none, so a missing ``glossaries/``
+    folder never goes unnoticed."""
+    files = result.signature.get("glossary", {}).get("files", [])
+    if files:
+        names = ", ".join(f"{f['path']} ({f['terms']} terms)" for f in files)
+        return f"glossaries: {names}"
+    if disabled:
+        return "glossaries: none (--no-glossary)"
+    return (
+        "glossaries: none found (no --glossary and no ./glossaries/*.tsv here); "
+        "no terms were enforced"
+    )
+
+
+def details(result: RunResult) -> str:
+    """``--verbose``: seconds per step, how terms were enforced, memory reuse, each input."""
+    sig = result.signature
+    lines = ["timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in sig.get("timings", {}).items())]
+    terms = result.stats.terms
+    if terms is not None and terms.outcomes:
+        done = ", ".join(f"{k} {v}" for k, v in terms.outcomes.items() if v)
+        lines.append(f"term strategies (segments): {done or 'none needed'}")
+    memory = result.stats.memory
+    if memory.looked_up:
+        lines.append(
+            f"memory: {memory.reused} of {memory.looked_up} segment(s) reused, "
+            f"{memory.suggested} with a close match suggested"
+        )
+    for doc in result.prepared.docs:
+        lines.append(
+            f"{doc.path}: {doc.format}, {doc.encoding}, {len(doc.blocks)} block(s), "
+            f"{len(doc.segments)} segment(s)"
+        )
     return "\n".join(lines)

@@ -10,12 +10,13 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import ZhenGroup
+from pipeline.cli.common import CONTEXT, ZhenGroup
 
 review_app = typer.Typer(
     cls=ZhenGroup,
-    help="Turn a reviewer's edited TSV/CSV/XLIFF into a translation memory for later runs.",
+    help="Turn a reviewer's edits (review page, TSV/CSV, XLIFF, TMX) into a translation memory.",
     no_args_is_help=True,
+    context_settings=CONTEXT,
     rich_markup_mode=None,
 )
 
@@ -24,12 +25,18 @@ MemoryOpt = Annotated[
     typer.Option(
         "--memory",
         "-m",
+        metavar="FILE",
         help="Memory file, or a run directory holding memory.sqlite3 (default: RUN_DIR's).",
     ),
 ]
 ReadMemoryOpt = Annotated[
     Path,
-    typer.Option("--memory", "-m", help="Memory file, or a run directory holding memory.sqlite3."),
+    typer.Option(
+        "--memory",
+        "-m",
+        metavar="FILE",
+        help="Memory file, or a run directory holding memory.sqlite3.",
+    ),
 ]
 
 
@@ -37,12 +44,19 @@ ReadMemoryOpt = Annotated[
 def import_cmd(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Edited segments.tsv/.csv, XLIFF files, or an xliff/ folder."),
+        typer.Argument(
+            metavar="FILE",
+            help="Edits downloaded from review.html, an edited segments.tsv/.csv, XLIFF files "
+            "(or an xliff/ folder), or a TMX from a CAT tool.",
+        ),
     ],
     run: Annotated[
         Path | None,
         typer.Option(
-            "--run", help="The run the file was exported from (default: the folder holding it)."
+            "--run",
+            metavar="RUN_DIR",
+            help="The run the file was exported from (default: the folder holding it, or the "
+            "run the review page names).",
         ),
     ] = None,
     memory: MemoryOpt = None,
@@ -52,6 +66,14 @@ def import_cmd(
     from pipeline.review import import_review
 
     report = import_review(files, run, memory)
+    for rejected in report.rejected:
+        typer.echo(f"zhen: error: {rejected}; not stored", err=True)
+    if report.unmatched:
+        typer.echo(
+            f"zhen: warning: {report.unmatched} translation unit(s) match no sentence of the "
+            "run and were skipped",
+            err=True,
+        )
     for segment_id in report.conflicts:
         typer.echo(
             f"zhen: warning: {segment_id}: same source reviewed differently elsewhere; "
@@ -68,7 +90,10 @@ def import_cmd(
         f"{report.memory}: stored {report.stored} pair(s) ({report.edited} edited, "
         f"{report.unchanged} confirmed; {report.new} new, {report.replaced} replaced) "
         f"from {report.rows} row(s); {report.not_reviewed} not reviewed, {report.blank} blank"
+        + (f", {len(report.rejected)} rejected" if report.rejected else "")
     )
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 @review_app.command()
@@ -87,7 +112,9 @@ def stats(memory: ReadMemoryOpt = Path(".")) -> None:
 @review_app.command("list")
 def list_cmd(
     memory: ReadMemoryOpt = Path("."),
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most N.")
+    ] = None,
 ) -> None:
     """Memory entries as TSV, most recently imported first."""
     # Lazy: zhen --help must not load the library.

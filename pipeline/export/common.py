@@ -1,7 +1,9 @@
-"""What every exporter shares: the run description, reading order, and safe file stems."""
+"""What every exporter shares: the run description, reading order, languages, source
+fingerprints, and safe file stems."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,9 +13,13 @@ from typing import Any, Protocol
 
 from pipeline.document import Block, Document, Segment
 from pipeline.export.spans import TermLookup
+from pipeline.store.cache import normalize_source
 
 SOURCE_LANG = "zh-CN"
 TARGET_LANG = "en"
+SCRIPT_LANGS = {"t2s": "zh-TW", "tw2sp": "zh-TW", "hk2s": "zh-HK"}
+"""The language tag of original text that normalization converted from Traditional (by the
+conversion it got); CAT tools match a Taiwan or Hong Kong article's sentences in that language."""
 
 
 class Exporter(Protocol):
@@ -36,6 +42,10 @@ class RunInfo:
     model_name: str
     created: datetime
     settings: dict[str, Any] = field(default_factory=dict)
+    run_id: str = ""
+    run_dir: str = ""
+    """``run_id`` is ``run.json``'s id; ``run_dir`` the run folder's absolute path. The review
+    page carries both so its downloaded edits name the run they belong to."""
 
     def created_utc(self) -> datetime:
         """``created`` in UTC (a naive datetime is taken to be UTC already)."""
@@ -47,6 +57,19 @@ class RunInfo:
 def ordered_segments(doc: Document) -> list[Segment]:
     """The document's segments in reading order (block, then index)."""
     return sorted(doc.segments, key=lambda s: (s.block, s.index))
+
+
+def source_lang(doc: Document, seg: Segment) -> str:
+    """The language tag of a segment's *original* text: ``zh-TW``/``zh-HK`` where its block was
+    converted from Traditional, else ``zh-CN``."""
+    block = next((b for b in doc.blocks if b.index == seg.block), None)
+    return SCRIPT_LANGS.get(block.script, SOURCE_LANG) if block is not None else SOURCE_LANG
+
+
+def source_fingerprint(seg: Segment) -> str:
+    """A short digest of the segment's normalized source as the memory keys it: an edit that
+    comes back with another fingerprint was made against a different sentence."""
+    return hashlib.sha256(normalize_source(seg.normalized).encode("utf-8")).hexdigest()[:16]
 
 
 def block_groups(doc: Document) -> list[tuple[int, Block | None, list[Segment]]]:
@@ -70,3 +93,11 @@ def unique_stem(name: str, used: set[str]) -> str:
         candidate = f"{stem}-{n}"
     used.add(candidate.casefold())
     return candidate
+
+
+EDITS_FORMAT = "zhen-review-edits"
+"""The ``format`` of the file the review page's "Download edits" saves (JSON, version
+:data:`EDITS_VERSION`): the run's id and folder, then each touched segment's id, source
+fingerprint (:func:`source_fingerprint`), English, the English the run had, and the reviewer's
+status (``reviewed``, ``needs-work`` or none). ``zhen review import`` reads it back."""
+EDITS_VERSION = 1

@@ -1,8 +1,21 @@
-"""A self-contained bilingual review page: source and English side by side, one row per sentence.
+"""A self-contained bilingual review page where a reviewer corrects the English in place.
 
-The page is one HTML file with inline CSS and a few lines of inline JavaScript (flag filters), and
-loads nothing from anywhere, so it can be mailed or opened offline; ``review.html#flagged`` or
-``review.html#flags=number-missing,term-missed`` opens it already filtered. All document text is
+One row per sentence: the source (normalized, with the original where it differs), the English —
+editable in place — and, where there are any, the model's plain translation beside a glossary-
+enforced one and close reviewed translations from the memory with their similarity (one click
+takes one). The reviewer marks each sentence reviewed or needing work; every edit and status is
+kept in the browser's storage (keyed by the run's id), so a reload loses nothing, with undo
+(Ctrl+Z outside a cell, the Undo button; native undo inside a cell). "Download edits" saves a
+JSON file (:data:`pipeline.export.common.EDITS_FORMAT`) naming the run and each segment's id and
+source fingerprint, which ``zhen review import`` stores in the translation memory.
+
+Keyboard: Enter commits a cell and moves to the next sentence (Shift+Enter: the previous),
+Ctrl+Enter also marks it reviewed, Escape restores what the cell held.
+
+The page is one HTML file with inline CSS and JavaScript (``assets/``) and loads nothing from
+anywhere, so it can be mailed or opened offline from ``file://``; ``review.html#flagged`` or
+``review.html#flags=number-missing,term-missed`` opens it already filtered, and on a narrow
+screen each sentence becomes a card with the source above the English. All document text is
 escaped; on top of that a Content-Security-Policy allows only the page's own script (by hash), so
 even a ``<script>`` that slipped through could not run.
 """
@@ -14,89 +27,33 @@ import hashlib
 import html
 import json
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from pipeline.document import Document, Segment
-from pipeline.export.common import RunInfo, block_groups
-from pipeline.export.spans import TermLookup, TermSpan, segment_terms, split_by_spans
+from pipeline.export.common import RunInfo, block_groups, source_fingerprint
+from pipeline.export.spans import (
+    TermLookup,
+    TermSpan,
+    segment_terms,
+    split_by_spans,
+    with_document_terms,
+)
 from pipeline.qa import FLAGS
 from pipeline.store.atomic import atomic_write_text
 
-_CSS = """
-:root { --line: #d8dbe0; --muted: #5f6673; --flag: #b3261e; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans",
-  "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1d2129;
-  background: #f6f7f9; }
-header { position: sticky; top: 0; z-index: 2; background: #fff; padding: 10px 24px;
-  border-bottom: 1px solid var(--line); }
-h1 { font-size: 20px; margin: 0 0 4px; }
-.run, .meta { color: var(--muted); font-size: 13px; margin: 0; overflow-wrap: anywhere; }
-details pre { font-size: 12px; white-space: pre-wrap; margin: 4px 0; }
-#filters { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin-top: 6px;
-  font-size: 13px; }
-#filters label { cursor: pointer; white-space: nowrap; }
-#shown { color: var(--muted); font-size: 13px; margin-left: auto; }
-main { padding: 8px 24px 48px; }
-section.doc { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 16px 0;
-  padding: 12px 16px; }
-h2 { font-size: 18px; margin: 0 0 2px; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: 10px; }
-col.c-id { width: 9em; } col.c-flags { width: 12em; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px;
-  border-top: 1px solid var(--line); }
-thead th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-tr.block-head th { background: #f0f2f5; font-size: 12px; color: var(--muted); font-weight: 600; }
-td.zh, td.en { white-space: pre-wrap; overflow-wrap: anywhere; }
-td.id { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted);
-  overflow-wrap: anywhere; }
-tr.flagged td.id { border-left: 4px solid var(--flag); }
-tr.flagged { background: #fff6f5; }
-.orig { color: var(--muted); font-size: 13px; margin-top: 4px; }
-mark.term { background: #fff0b3; border-bottom: 2px solid #e0a800; padding: 0 1px; }
-mark.term.missed { background: #ffd9d6; border-bottom-color: var(--flag); }
-.badge { display: inline-block; font-size: 11px; line-height: 1.6; padding: 0 6px;
-  margin: 0 4px 4px 0; border-radius: 9px; background: #fde7e5; color: var(--flag);
-  border: 1px solid #f3b7b1; }
-.badge.n { background: #eef0f3; color: var(--muted); border-color: var(--line); }
-.empty { color: var(--muted); font-style: italic; }
-"""
+SHOWN_STATUSES = ("memory", "skipped")
+"""Statuses a row shows as a badge: where the English did *not* come from the model. Whether
+the model's output came from the cache is of no interest to a reviewer."""
 
-_SCRIPT = """
-(function () {
-  var boxes = Array.prototype.slice.call(document.querySelectorAll("#filters input[data-flag]"));
-  var only = document.getElementById("only-flagged");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.seg"));
-  var blocks = document.querySelectorAll("tbody.block");
-  var shown = document.getElementById("shown");
-  function apply() {
-    var wanted = boxes.filter(function (b) { return b.checked; })
-                      .map(function (b) { return b.getAttribute("data-flag"); });
-    var n = 0;
-    rows.forEach(function (r) {
-      var flags = (r.getAttribute("data-flags") || "").split(" ").filter(Boolean);
-      var show = wanted.length ? flags.some(function (f) { return wanted.indexOf(f) >= 0; })
-                               : (!only.checked || flags.length > 0);
-      r.hidden = !show;
-      if (show) { n += 1; }
-    });
-    Array.prototype.forEach.call(blocks, function (b) {
-      b.hidden = !b.querySelector("tr.seg:not([hidden])");
-    });
-    shown.textContent = n + " of " + rows.length + " sentences shown";
-  }
-  boxes.concat([only]).forEach(function (b) { b.addEventListener("change", apply); });
-  // review.html#flags=number-missing,term-missed or #flagged opens a filtered view.
-  var hash = decodeURIComponent(location.hash.slice(1));
-  if (hash === "flagged") { only.checked = true; }
-  if (hash.indexOf("flags=") === 0) {
-    var pick = hash.slice(6).split(",");
-    boxes.forEach(function (b) { b.checked = pick.indexOf(b.getAttribute("data-flag")) >= 0; });
-  }
-  apply();
-  document.body.setAttribute("data-ready", "1");
-})();
-"""
+_ASSETS = resources.files("pipeline.export") / "assets"
+
+
+@cache
+def _asset(name: str) -> str:
+    """The page's stylesheet or script, read once (on first render, not at import)."""
+    return (_ASSETS / name).read_text(encoding="utf-8")
 
 
 def _e(text: str) -> str:
@@ -105,7 +62,8 @@ def _e(text: str) -> str:
 
 def _csp() -> str:
     """Allow inline styles and exactly this page's script; nothing may be fetched."""
-    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    script = _asset("review.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
 
 
@@ -132,9 +90,35 @@ def _badges(seg: Segment) -> str:
         f'<span class="badge f-{_e(f)}" title="{_e(_flag_help(f))}">{_e(f)}</span>'
         for f in seg.flags
     ]
-    if seg.status not in ("translated", "pending"):
+    if seg.status in SHOWN_STATUSES:
         badges.append(f'<span class="badge n">{_e(seg.status)}</span>')
     return "".join(badges)
+
+
+def _english(seg: Segment, spans: Sequence[TermSpan]) -> str:
+    """The editable English, beside the plain model output when enforcement changed it, and
+    the memory's close matches below."""
+    label = f"English for {seg.id}"
+    editable = (
+        f'<div class="en-text" contenteditable="true" role="textbox" spellcheck="true" '
+        f'aria-label="{_e(label)}">{_marked(seg.en, spans)}</div>'
+    )
+    if seg.plain:
+        versions = (
+            f'<div class="versions two"><div><span class="lbl">with glossary</span>{editable}'
+            f'</div><div class="plain"><span class="lbl">model without glossary</span>'
+            f"{_e(seg.plain)}</div></div>"
+        )
+    else:
+        versions = f'<div class="versions">{editable}</div>'
+    matches = "".join(
+        f'<div class="match"><span class="lbl">memory {m.score:.0f}% match</span>'
+        f'<span class="m-en">{_e(m.en)}</span> '
+        f'<button type="button" class="use" data-en="{_e(m.en)}">use</button>'
+        f'<div class="m-src" lang="zh">{_e(m.source)}</div></div>'
+        for m in seg.matches
+    )
+    return versions + matches
 
 
 def _row(seg: Segment, term_lookup: TermLookup | None) -> str:
@@ -142,12 +126,13 @@ def _row(seg: Segment, term_lookup: TermLookup | None) -> str:
     zh = _marked(seg.normalized, source_spans)
     if seg.source != seg.normalized:
         zh += f'<div class="orig" lang="zh">原文 {_e(seg.source)}</div>'
-    en = _marked(seg.en, target_spans) if seg.en else '<span class="empty">(no translation)</span>'
     cls = "seg flagged" if seg.flags else "seg"
     return (
-        f'<tr class="{cls}" data-flags="{_e(" ".join(seg.flags))}">'
+        f'<tr class="{cls}" data-flags="{_e(" ".join(seg.flags))}" data-id="{_e(seg.id)}" '
+        f'data-fp="{source_fingerprint(seg)}">'
         f'<td class="id">{_e(seg.id)}</td><td class="zh" lang="zh-CN">{zh}</td>'
-        f'<td class="en" lang="en">{en}</td><td class="flags">{_badges(seg)}</td></tr>'
+        f'<td class="en" lang="en">{_english(seg, target_spans)}</td>'
+        f'<td class="flags">{_badges(seg)}</td></tr>'
     )
 
 
@@ -159,6 +144,7 @@ def _safe_link(url: str) -> str:
 
 
 def _document(doc: Document, number: int, term_lookup: TermLookup | None) -> str:
+    term_lookup = with_document_terms(term_lookup, doc)
     title = doc.meta.title or doc.id
     meta = [_e(doc.id), _e(doc.path)] + ([_safe_link(doc.meta.url)] if doc.meta.url else [])
     parts = [
@@ -191,7 +177,8 @@ def _filters(docs: Sequence[Document]) -> str:
         for code, n in counts.items()
     ]
     only = '<label><input type="checkbox" id="only-flagged"> only flagged</label>'
-    return f'<form id="filters">{only}{"".join(boxes)}<span id="shown"></span></form>'
+    open_ = '<label><input type="checkbox" id="only-open"> hide reviewed</label>'
+    return f'<form id="filters">{only}{open_}{"".join(boxes)}<span id="shown"></span></form>'
 
 
 def render_html(
@@ -200,25 +187,43 @@ def render_html(
     """The review page as a string (see the module docstring for what it guarantees)."""
     total = sum(len(d.segments) for d in docs)
     created = run.created_utc().strftime("%Y-%m-%d %H:%M UTC")
+    fingerprints = "".join(source_fingerprint(s) for d in docs for s in d.segments)
+    fallback = hashlib.sha256(fingerprints.encode()).hexdigest()[:16]
     settings = json.dumps(run.settings, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     head = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_csp()}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>zhen review: {len(docs)} documents, {total} sentences</title>"
-        f"<style>{_CSS}</style></head>"
+        f"<style>{_asset('review.css')}</style></head>"
+    )
+    controls = (
+        '<template id="row-controls"><div class="review"><button type="button" class="ok" '
+        'aria-pressed="false" title="Mark reviewed (Ctrl+Enter in the cell)">✓ reviewed</button>'
+        '<button type="button" class="nw" aria-pressed="false">needs work</button>'
+        '<button type="button" class="revert" hidden title="Back to the machine translation">'
+        "revert</button></div></template>"
+    )
+    tools = (
+        f'{controls}<div id="tools">'
+        '<button type="button" id="download" disabled>Download edits</button>'
+        '<button type="button" id="undo" title="Undo the last change (Ctrl+Z)">Undo</button>'
+        '<span id="counts"></span><span class="keys">Enter: next · Ctrl+Enter: reviewed, next · '
+        'Esc: cancel</span><span id="store-note" role="status"></span></div>'
     )
     header = (
-        f"<body><header><h1>Bilingual review</h1>"
+        f'<body data-run="{_e(run.run_id)}" data-run-dir="{_e(run.run_dir)}" '
+        f'data-fallback-key="{fallback}"><header><h1>Bilingual review</h1>'
         f'<p class="run">zhen {_e(run.tool_version)} · model {_e(run.model_name)} · {created} · '
         f"{len(docs)} documents · {total} sentences</p>"
         f"<details><summary>Settings</summary><pre>{_e(settings)}</pre></details>"
-        f"{_filters(docs)}</header><main>"
+        f"{tools}{_filters(docs)}</header><main>"
     )
     body = [_document(doc, i, term_lookup) for i, doc in enumerate(docs)]
     if not docs:
         body.append('<p class="empty">No documents in this run.</p>')
-    return "\n".join([head, header, *body, f"</main><script>{_SCRIPT}</script></body></html>\n"])
+    script = f"</main><script>{_asset('review.js')}</script></body></html>\n"
+    return "\n".join([head, header, *body, script])
 
 
 def export_html(

@@ -1,7 +1,8 @@
 """The export dispatcher: format names → exporter functions, imported only when asked for.
 
-A run can be handed to very different readers: CAT tools and translation memories (TMX, XLIFF
-2.1 and 1.2, in :mod:`pipeline.export.xml`), a reviewer in a browser
+A run can be handed to very different readers: CAT tools and translation memories (TMX in
+:mod:`pipeline.export.tmx`, XLIFF 2.1 in :mod:`pipeline.export.xml`, XLIFF 1.2 and OmegaT's
+layout of it in :mod:`pipeline.export.xliff12`), a reviewer in a browser
 (:mod:`pipeline.export.html`), and scripts or spreadsheets (TSV, CSV, Parquet, in
 :mod:`pipeline.export.table`). Every exporter has the same shape,
 ``(docs, run, dest, term_lookup=None) -> list[Path]``, writes atomically, and keeps every
@@ -23,9 +24,10 @@ from pipeline.settings import EXPORT_FORMATS, ExportFormat
 from pipeline.store.rundir import RunDir
 
 FORMATS: dict[ExportFormat, tuple[str, str]] = {
-    "tmx": ("pipeline.export.xml", "export_tmx"),
+    "tmx": ("pipeline.export.tmx", "export_tmx"),
     "xliff": ("pipeline.export.xml", "export_xliff"),
-    "xliff12": ("pipeline.export.xml", "export_xliff12"),
+    "xliff12": ("pipeline.export.xliff12", "export_xliff12"),
+    "omegat": ("pipeline.export.xliff12", "export_omegat"),
     "tsv": ("pipeline.export.table", "export_tsv"),
     "csv": ("pipeline.export.table", "export_csv"),
     "parquet": ("pipeline.export.table", "export_parquet"),

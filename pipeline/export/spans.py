@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.document import Segment
+from pipeline.document import Document, Segment
 
 TermLookup = Mapping[str, tuple[Sequence[str], str] | tuple[Sequence[str], str, Sequence[str]]]
 """Glossary term id → (source forms, English rendering[, English forms that count as correct]),
@@ -122,3 +122,38 @@ def split_by_spans(text: str, spans: Sequence[TermSpan]) -> Iterator[tuple[str, 
         pos = span.end
     if pos < len(text):
         yield text[pos:], None
+
+
+def with_document_terms(term_lookup: TermLookup | None, doc: Document) -> TermLookup | None:
+    """``term_lookup`` plus the terms the document glosses itself (``doc:…`` ids, see
+    :attr:`Document.terms`), so exports mark both; the later mentions of a person (the short
+    form) count as renderings too."""
+    if not doc.terms:
+        return term_lookup
+    own = {
+        term.id: (
+            tuple(term.zh),
+            term.en,
+            tuple(dict.fromkeys(x for x in (term.en, term.short) if x)),
+        )
+        for term in doc.terms
+    }
+    return {**(term_lookup or {}), **own}
+
+
+def original_spans(
+    seg: Segment, spans: Sequence[TermSpan], term_lookup: TermLookup | None
+) -> list[TermSpan]:
+    """Source term spans moved from ``seg.normalized`` to the original ``seg.source``.
+
+    Script conversion and cleaning almost always keep the length (國防部 → 国防部, 二〇二六 →
+    2026), and then the spans carry over as they are; otherwise the terms' forms are searched in
+    the original itself (a glossary may list the Traditional form)."""
+    if seg.source == seg.normalized or len(seg.source) == len(seg.normalized):
+        return list(spans)
+    needles: list[tuple[str, str, str, bool]] = []
+    for span in spans:
+        entry = (term_lookup or {}).get(span.term_id)
+        forms = entry[0] if entry else (seg.normalized[span.start : span.end],)
+        needles.extend((form, span.term_id, span.en, span.missed) for form in forms)
+    return find_terms(seg.source, needles, english=False)

@@ -1,4 +1,9 @@
-"""Tabular exports (TSV, CSV, Parquet): one row per segment, built with polars."""
+"""Tabular exports (TSV, CSV, Parquet): one row per segment, built with polars.
+
+Besides the texts, terms, flags and status, a row carries ``plain`` (the model's own translation
+where glossary enforcement changed it) and the best close match from the memory (``match_en``,
+``match_score``). In TSV and CSV an empty cell is written empty, never as ``""``.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,18 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.document import Document
-from pipeline.store.atomic import atomic_write_bytes
-
-if TYPE_CHECKING:
-    import polars as pl
 import polars as pl
 
+from pipeline.document import Document
 from pipeline.export.common import RunInfo, ordered_segments
 from pipeline.export.spans import TermLookup
+from pipeline.store.atomic import atomic_write_bytes
 
 TABLE_COLUMNS = (
     "doc_id", "segment_id", "block", "index", "source", "normalized", "en", "terms_applied",
-    "terms_missed", "flags", "status", "url",
+    "terms_missed", "flags", "status", "url", "plain", "match_en", "match_score",
 )  # fmt: skip
 
 
@@ -33,10 +35,11 @@ def segments_frame(docs: Sequence[Document], join_lists: bool) -> pl.DataFrame:
     rows: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS}
     for doc in docs:
         for seg in ordered_segments(doc):
+            best = seg.matches[0] if seg.matches else None
             values = (
                 doc.id, seg.id, seg.block, seg.index, seg.source, seg.normalized, seg.en,
                 list(seg.terms_applied), list(seg.terms_missed), list(seg.flags), seg.status,
-                doc.meta.url,
+                doc.meta.url, seg.plain, best.en if best else "", best.score if best else None,
             )  # fmt: skip
             for column, value in zip(TABLE_COLUMNS, values, strict=True):
                 rows[column].append(value)
@@ -45,8 +48,15 @@ def segments_frame(docs: Sequence[Document], join_lists: bool) -> pl.DataFrame:
         for column in LIST_COLUMNS:
             rows[column] = [LIST_SEPARATOR.join(v) for v in rows[column]]
     schema: dict[str, pl.DataType | type[pl.DataType]] = dict.fromkeys(TABLE_COLUMNS, pl.String)
-    schema |= {"block": pl.Int64, "index": pl.Int64} | dict.fromkeys(LIST_COLUMNS, listed)
+    schema |= {"block": pl.Int64, "index": pl.Int64, "match_score": pl.Float64}
+    schema |= dict.fromkeys(LIST_COLUMNS, listed)
     return pl.DataFrame(rows, schema=schema)
+
+
+def _text_frame(docs: Sequence[Document]) -> pl.DataFrame:
+    """The table for TSV/CSV: lists joined, empty strings as nulls so polars writes an empty
+    cell (it writes ``""`` for an empty string, which spreadsheets then show)."""
+    return segments_frame(docs, join_lists=True).with_columns(pl.col(pl.String).replace("", None))
 
 
 def export_tsv(
@@ -56,7 +66,7 @@ def export_tsv(
     style, as polars and spreadsheets read them) rather than escaped, so text round-trips with
     ``polars.read_csv(path, separator="\\t")``."""
     buf = io.BytesIO()
-    segments_frame(docs, join_lists=True).write_csv(buf, separator="\t")
+    _text_frame(docs).write_csv(buf, separator="\t")
     atomic_write_bytes(dest, buf.getvalue())
     return [dest]
 
@@ -67,7 +77,7 @@ def export_csv(
     """Comma-separated table with a UTF-8 byte order mark so spreadsheet programs read the Chinese
     correctly; polars.read_csv skips the mark."""
     buf = io.BytesIO()
-    segments_frame(docs, join_lists=True).write_csv(buf, include_bom=True)
+    _text_frame(docs).write_csv(buf, include_bom=True)
     atomic_write_bytes(dest, buf.getvalue())
     return [dest]
 

@@ -5,42 +5,35 @@ Formats:
 - ``tsv``: the native format (see :mod:`pipeline.glossary.tsv`).
 - ``csv``: the same columns as comma-separated values with a header, UTF-8 with a BOM so that
   spreadsheet programs detect the encoding.
-- ``tbx``: TBX-Basic (ISO 30042:2019, DCA style): one ``conceptEntry`` per term with a ``zh``
-  and an ``en`` language section. The ``en`` preferred term is ``en``, the term typed
-  ``acronym``/``shortForm`` is ``abbr``, other admitted terms are ``accept``; ``note`` is a
-  concept-level ``<note>``, and a ``proposed`` status travels as a ``<note>status: proposed</note>``
-  (TBX-Basic has no workflow status of its own). Older TBX (``martif``/``termEntry``/``tig``) is
-  read too.
+- ``tbx``: TBX-Basic (ISO 30042:2019); ``tbx2``: TBX v2 ``martif`` for OmegaT and
+  translate-toolkit (see :mod:`pipeline.glossary.tbx`).
 - ``deepl``: DeepL's glossary CSV: two columns ``source,target``, no header, one row per source
   form (abbreviations are left out so DeepL does not expand every acronym).
 
 Edits keep the file's order and append new terms at the end, so every edit is a one-line diff.
+A run records the glossary files it used (:func:`describe_glossary_files`), so a later export of
+that run can use the same files and say when one changed (:func:`recorded_glossary_files`).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
-import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
-
-from lxml import etree
+from typing import Any
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary
-from pipeline.glossary.terms import COLUMNS, ID_RE, SEP, STATUSES, Term
+from pipeline.glossary.tbx import BUILDERS, TBX_NS, slug, tbx_rows
+from pipeline.glossary.terms import COLUMNS, SEP, STATUSES, Term
 from pipeline.glossary.tsv import parse_glossary, raise_for_errors, read_bytes, read_text
 from pipeline.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
-FORMATS: tuple[str, ...] = ("tsv", "csv", "tbx", "deepl")
-TBX_NS = "urn:iso:std:iso:30042:ed-2"
-_ABBR_TYPES = ("acronym", "abbreviation", "shortForm", "initialism")
-_SKIP_STATUSES = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
-_STATUS_NOTE = re.compile(r"status:\s*(\w+)\Z")
+FORMATS: tuple[str, ...] = ("tsv", "csv", "tbx", "tbx2", "deepl")
 
 
 def _fail(message: str, path: str | Path) -> GlossaryError:
@@ -155,7 +148,7 @@ def import_glossary(
         raise _fail(f"unknown glossary format {fmt!r}: use one of {', '.join(FORMATS)}", src)
     if status is not None and status not in STATUSES:
         raise _fail(f"status {status!r}: use approved or proposed", src)
-    text = read_text(src) if fmt != "tbx" else ""
+    text = read_text(src) if fmt not in ("tbx", "tbx2") else ""
     if fmt == "tsv":
         tsv = text
     elif fmt == "csv":
@@ -164,7 +157,7 @@ def import_glossary(
     elif fmt == "deepl":
         tsv = _rows_tsv(list(COLUMNS), _deepl_rows(text, src))
     else:
-        tsv = _rows_tsv(list(COLUMNS), _tbx_rows(read_bytes(src), src))
+        tsv = _rows_tsv(list(COLUMNS), tbx_rows(read_bytes(src), src))
     terms, issues = parse_glossary(tsv, str(src))
     raise_for_errors(issues, str(src))
     if status is not None:
@@ -176,17 +169,6 @@ def _rows_tsv(header: list[str], rows: Iterable[list[str]]) -> str:
     """Cells to TSV text (whitespace inside cells collapsed) so one parser validates all."""
     lines = ["\t".join(" ".join(c.split()) for c in r) for r in [header, *rows]]
     return "\n".join(lines) + "\n"
-
-
-def slug(text: str, taken: set[str]) -> str:
-    """A new valid term id made from ``text`` (usually the English), unique within ``taken``."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].strip("-") or "term"
-    base = base if ID_RE.match(base) else f"t-{base}"
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}-{n}", n + 1
-    taken.add(out)
-    return out
 
 
 def _deepl_rows(text: str, src: str | Path) -> list[list[str]]:
@@ -204,77 +186,6 @@ def _deepl_rows(text: str, src: str | Path) -> list[list[str]]:
     ]
 
 
-def _text(element: etree._Element) -> str:
-    """All text inside ``element``, whitespace collapsed."""
-    return " ".join("".join(str(t) for t in element.itertext()).split())
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
-    """Rows from TBX-Basic (v3) or older TBX (v2); entries without zh and en are skipped."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _fail(f"not well-formed TBX XML: {exc}", src) from None
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    rows: list[list[str]] = []
-    taken: set[str] = set()
-    for entry in root.iter():
-        if _local(entry.tag) not in ("conceptEntry", "termEntry"):
-            continue
-        notes, status, zh, en_terms = [], "approved", [], []
-        for child in entry:
-            name, text = _local(child.tag), _text(child)
-            if text and (name == "note" or child.get("type") == "definition"):
-                found = _STATUS_NOTE.match(text)
-                if found and found.group(1) in STATUSES:
-                    status = found.group(1)
-                else:
-                    notes.append(text)
-            elif name in ("langSec", "langSet"):
-                lang = (child.get(xml_lang) or child.get("lang") or "").lower()
-                terms = _tbx_terms(child)
-                if lang.startswith("zh"):
-                    zh += [t for t, _, _ in terms]
-                elif lang.startswith("en"):
-                    en_terms += [t for t in terms if t[1] not in _SKIP_STATUSES]
-        if not zh or not en_terms:
-            continue
-        abbr = next((t for t, _, kind in en_terms if kind in _ABBR_TYPES), "")
-        full = [(t, s) for t, s, kind in en_terms if t != abbr]
-        en = next((t for t, s in full if s == "preferredTerm-admn-sts"), full[0][0] if full else "")
-        accept = [t for t, _ in full if t != en]
-        eid = entry.get("id") or ""
-        term_id = eid if ID_RE.match(eid) and eid not in taken else slug(en or abbr, taken)
-        taken.add(term_id)
-        rows.append([term_id, SEP.join(zh), en, abbr, SEP.join(accept), "; ".join(notes), status])
-    if not rows:
-        raise _fail("no entry has both zh and en terms: is this a Chinese–English termbase?", src)
-    return rows
-
-
-def _tbx_terms(lang_sec: object) -> list[tuple[str, str, str]]:
-    """(term, administrativeStatus, termType) for each term section of a language section."""
-    out = []
-    for sec in lang_sec.iter():  # type: ignore[attr-defined]
-        if _local(sec.tag) not in ("termSec", "tig", "ntig"):
-            continue
-        term, notes = "", {}
-        for el in sec.iter():
-            name = _local(el.tag)
-            if name == "term" and not term:
-                term = " ".join("".join(el.itertext()).split())
-            elif name == "termNote":
-                notes[el.get("type", "")] = (el.text or "").strip()
-        if term:
-            out.append((term, notes.get("administrativeStatus", ""), notes.get("termType", "")))
-    return out
-
-
 def export_glossary(glossary: Glossary, dest: str | Path, fmt: str | None = None) -> None:
     """Write ``glossary`` to ``dest`` in ``fmt`` (default: from the file name), atomically."""
     fmt = fmt or _format_from_name(dest)
@@ -290,8 +201,8 @@ def export_glossary(glossary: Glossary, dest: str | Path, fmt: str | None = None
                 writer.writerows(t.row() for t in glossary)
             else:
                 writer.writerows((form, t.en) for t in glossary for form in t.zh)
-    elif fmt == "tbx":
-        atomic_write_text(dest, format_tbx(glossary))
+    elif fmt in ("tbx", "tbx2"):
+        atomic_write_bytes(dest, BUILDERS["tbx2" if fmt == "tbx2" else "tbx"](glossary))
     else:
         raise _fail(f"unknown glossary format {fmt!r}: use one of {', '.join(FORMATS)}", dest)
 
@@ -303,39 +214,57 @@ def _format_from_name(dest: str | Path) -> str:
     raise _fail(f"cannot tell the format from {Path(dest).name!r}: pass one of {FORMATS}", dest)
 
 
-def _term_sec(text: str, status: str, term_type: str = "") -> str:
-    notes = f'<termNote type="administrativeStatus">{status}-admn-sts</termNote>'
-    if term_type:
-        notes = f'<termNote type="termType">{term_type}</termNote>' + notes
-    return f"          <termSec><term>{escape(text)}</term>{notes}</termSec>\n"
+@dataclass(frozen=True)
+class GlossaryFile:
+    """One glossary file a run used, as ``run.json`` records it: absolute path, sha256 of its
+    bytes, and how many valid terms it held."""
+
+    path: str
+    sha256: str
+    terms: int
 
 
-def format_tbx(glossary: Glossary) -> str:
-    """TBX-Basic (ISO 30042:2019, DCA style) text for ``glossary``."""
-    source = escape(f"zhen glossary {Path(glossary.path).name if glossary.path else ''}".strip())
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n',
-        f'<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="{TBX_NS}">\n',
-        f"  <tbxHeader>\n    <fileDesc>\n      <sourceDesc>\n        <p>{source}</p>\n"
-        "      </sourceDesc>\n    </fileDesc>\n  </tbxHeader>\n",
-        "  <text>\n    <body>\n",
-    ]
-    for t in glossary:
-        out.append(f"      <conceptEntry id={quoteattr(t.id)}>\n")
-        if t.note:
-            out.append(f"        <note>{escape(t.note)}</note>\n")
-        if t.status != "approved":
-            out.append(f"        <note>status: {t.status}</note>\n")
-        out.append('        <langSec xml:lang="zh">\n')
-        out += [
-            _term_sec(f, "preferredTerm" if i == 0 else "admittedTerm") for i, f in enumerate(t.zh)
-        ]
-        out.append('        </langSec>\n        <langSec xml:lang="en">\n')
-        out.append(_term_sec(t.en, "preferredTerm", "fullForm"))
-        if t.abbr:
-            kind = "acronym" if re.fullmatch(r"[A-Z0-9&-]+", t.abbr) else "shortForm"
-            out.append(_term_sec(t.abbr, "admittedTerm", kind))
-        out += [_term_sec(a, "admittedTerm") for a in t.accept]
-        out.append("        </langSec>\n      </conceptEntry>\n")
-    out.append("    </body>\n  </text>\n</tbx>\n")
-    return "".join(out)
+def describe_glossary_files(paths: Sequence[str | Path]) -> list[GlossaryFile]:
+    """The record of each glossary file (read once more, after loading succeeded)."""
+    records = []
+    for path in paths:
+        data = read_bytes(path)
+        terms, _ = parse_glossary(data.decode("utf-8-sig", errors="replace"), str(path))
+        digest = hashlib.sha256(data).hexdigest()
+        records.append(GlossaryFile(str(Path(path).resolve()), digest, len(terms)))
+    return records
+
+
+def recorded_glossary_files(block: Mapping[str, Any]) -> tuple[list[Path], list[str]]:
+    """The files a run's ``run.json`` glossary block names that still exist, and one warning
+    for each that changed since (its terms are marked as the file now says) or is gone."""
+    paths: list[Path] = []
+    warnings: list[str] = []
+    for record in block.get("files") or []:
+        path = Path(str(record.get("path", "")))
+        if not path.is_file():
+            warnings.append(f"{path}: glossary the run used is gone; its terms are not marked")
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() != record.get("sha256"):
+            warnings.append(
+                f"{path}: glossary changed since the run; its terms are marked as it is now"
+            )
+        paths.append(path)
+    return paths, warnings
+
+
+__all__ = [
+    "FORMATS",
+    "TBX_NS",
+    "GlossaryFile",
+    "add_term",
+    "describe_glossary_files",
+    "detect_format",
+    "export_glossary",
+    "format_tsv",
+    "import_glossary",
+    "recorded_glossary_files",
+    "remove_term",
+    "save_glossary",
+    "slug",
+]

@@ -3,9 +3,11 @@
 zhen drives CTranslate2 and SentencePiece itself, so it only needs the package *files*:
 ``metadata.json``, a CTranslate2 ``model/`` and ``sentencepiece.model``. Packages installed by
 Argos Translate or LibreTranslate are used where they are; ``zhen models install`` puts its own
-in a separate directory. We deliberately do not import ``argostranslate.package``: importing
-``argostranslate.settings`` creates directories in the user's home and reads environment
-variables, which the library must not do. The index format, URL and metadata keys are Argos's.
+in a separate directory. zhen does not depend on Argos Translate itself: its package module
+imports ``argostranslate.settings``, which creates four directories in the user's home and reads
+``~/.config`` at import, and its command-line tool needs stanza (and so torch), which zhen does
+not install; what zhen needs from it is a file format. The index format, URL, directories and
+metadata keys are Argos's, so packages Argos or LibreTranslate installed are used in place.
 
 Every failure a user can cause (a broken or wrong package, no network) becomes one
 :class:`~pipeline.errors.ModelError` line that says what to do next.

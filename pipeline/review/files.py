@@ -1,8 +1,8 @@
-"""Read a reviewer's edited export back: TSV/CSV tables and XLIFF 2.1 / 1.2 files.
+"""Read a reviewer's edits back: the review page's download, TSV/CSV tables, XLIFF 2.1 / 1.2
+files (OmegaT's translated copy included) and TMX files from CAT tools.
 
-A review file is one of the exports ``zhen export`` writes for people: the TSV/CSV table or the
-XLIFF 2.1 / 1.2 files. This module turns any of them into :class:`ReviewRow` s (segment id, the
-source the file shows, the reviewer's English and how far the file says the row is reviewed);
+This module turns any of them into :class:`ReviewRow` s (segment id, the source the file shows,
+the reviewer's English and how far the file says the row is reviewed);
 :func:`pipeline.review.match.match_run` pairs them with the run's segments, and
 :mod:`pipeline.store.memory` stores them only once everything has matched.
 
@@ -15,20 +15,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from lxml import etree
 
-from pipeline.document import Segment
 from pipeline.errors import ReviewError
+from pipeline.export.xliff12 import OMEGAT_CATEGORY
 from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS
-
-Verdict = Literal["reviewed", "if-edited", "not-reviewed"]
-"""``reviewed``: the file marks the row done, store it even when the English is the MT's;
-``if-edited``: store it only when the English differs from the run's; ``not-reviewed``: ignore."""
-
+from pipeline.review.edits import is_edits, read_edits
+from pipeline.review.rows import ReviewedPair, ReviewRow, Verdict
+from pipeline.store.tmx import TmxUnit, read_tmx
 
 REVIEWED_STATUSES = frozenset({"final", "reviewed", "approved", "signed-off"})
 """Values of a table's ``status`` column (any case) that mark a row as reviewed."""
@@ -45,37 +42,6 @@ XLIFF12_NOT_DONE = frozenset(
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
 _HINT = "re-export the review file from this run (zhen export RUN_DIR --to tsv) or pass --run"
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One segment as a review file shows it.
-
-    ``source``/``normalized`` are the texts the file shows (``None`` when it has no such column);
-    ``doc_id`` is a table's document id, checked against the run; ``doc_path`` is an XLIFF file's
-    ``original``, used only to tell apart ids XLIFF 2 wrote through
-    :func:`pipeline.export.xml.nmtoken` (a CAT tool may well rewrite it).
-    """
-
-    where: str
-    segment_id: str
-    en: str
-    verdict: Verdict
-    source: str | None = None
-    normalized: str | None = None
-    doc_id: str | None = None
-    doc_path: str | None = None
-    nmtoken_id: bool = False
-
-
-@dataclass(frozen=True)
-class ReviewedPair:
-    """A reviewed segment matched to the run: what the memory stores for it."""
-
-    segment: Segment
-    en: str
-    edited: bool
-    origin: Path
 
 
 def verdict_table(status: str) -> Verdict:
@@ -105,6 +71,15 @@ def verdict_xliff12(state: str | None, approved: str | None) -> Verdict:
     if state in XLIFF12_REVIEWED:
         return "reviewed"
     return "not-reviewed" if state in XLIFF12_NOT_DONE else "if-edited"
+
+
+def verdict_tmx(unit: TmxUnit) -> Verdict:
+    """TMX: a unit without English is no review; one zhen exported as machine translation and
+    nobody changed since counts only when edited; any other (a CAT tool's confirmed unit, with
+    its ``changedate``) is reviewed."""
+    if not unit.target.strip():
+        return "not-reviewed"
+    return "if-edited" if unit.machine_translated else "reviewed"
 
 
 def review_files(path: Path) -> list[Path]:
@@ -145,6 +120,8 @@ def read_review_file(path: Path) -> list[ReviewRow]:
     malformed one.
     """
     data = Path(path).read_bytes()
+    if is_edits(data):
+        return _nonempty(read_edits(data, path), path)
     if data.startswith(b"PAR1"):
         raise ReviewError(
             "Parquet cannot be imported; edit and import the TSV, CSV or XLIFF export",
@@ -157,11 +134,12 @@ def read_review_file(path: Path) -> list[ReviewRow]:
             file=str(path),
         )
     rows = _read_xml(data, path) if text.lstrip().startswith("<") else _read_table(text, path)
+    return _nonempty(rows, path)
+
+
+def _nonempty(rows: list[ReviewRow], path: Path) -> list[ReviewRow]:
     if not rows:
-        raise ReviewError(
-            "file holds no segments; pass the TSV/CSV/XLIFF file a reviewer edited",
-            file=str(path),
-        )
+        raise ReviewError("file holds no segments; pass the file a reviewer edited", file=str(path))
     return rows
 
 
@@ -226,10 +204,27 @@ def _read_xml(data: bytes, path: Path) -> list[ReviewRow]:
         return _read_xliff2(root, path)
     if name.localname == "xliff" and (name.namespace == XLIFF12_NS or root.get("version") == "1.2"):
         return _read_xliff12(root, path)
-    what = "TMX is for translation memory tools" if name.localname == "tmx" else "unknown XML"
+    if name.localname == "tmx":
+        return [_tmx_row(unit) for unit in read_tmx(data, path)]
     raise ReviewError(
-        f"{what} (root <{name.localname}>), not a review file; import the TSV, CSV or XLIFF export",
+        f"unknown XML (root <{name.localname}>), not a review file; import the review page's "
+        "download, the TSV/CSV, XLIFF or TMX",
         file=str(path),
+    )
+
+
+def _tmx_row(unit: TmxUnit) -> ReviewRow:
+    """A TMX unit: by zhen's segment id when it has one, else by its source text alone."""
+    normalized = unit.props.get("x-normalized") or None
+    return ReviewRow(
+        where=unit.where,
+        segment_id=unit.tuid,
+        en=unit.target,
+        verdict=verdict_tmx(unit),
+        source=unit.source,
+        normalized=normalized,
+        doc_id=unit.props.get("x-document") or None,
+        by_source=not unit.tuid,
     )
 
 
@@ -259,20 +254,64 @@ def inline_text(element: Any, path: Path) -> str:
     return "".join(parts)
 
 
+def _local(element: Any) -> str:
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _unbalanced(target: Any) -> str | None:
+    """An XLIFF start marker without its end (``<sm>``/``<em>``, ``<bpt>``/``<ept>``)."""
+    if target is None:
+        return None
+    opened: set[str] = set()
+    for el in target.iter():
+        name = _local(el)
+        if name in ("sm", "bpt"):
+            opened.add(el.get("id") or el.get("i") or el.get("rid") or "")
+        elif name in ("em", "ept"):
+            key = el.get("startRef") or el.get("i") or el.get("rid") or ""
+            if key not in opened:
+                return f"<{name}> without its start marker"
+            opened.discard(key)
+    return f"a start marker ({', '.join(sorted(opened))}) is never closed" if opened else None
+
+
+def _marked_tail(target: Any, path: Path) -> tuple[str | None, str]:
+    """The target's text from its first zhen term marker (``<mrk type="term" id="t…">``) on,
+    and that marker's text; ``(None, "")`` without such a marker."""
+    if target is None:
+        return None, ""
+    children = list(target)
+    for k, child in enumerate(children):
+        if (
+            _local(child) == "mrk"
+            and child.get("type") == "term"
+            and child.get("id", "")[:1] == "t"
+        ):
+            rest = [inline_text(child, path) + (child.tail or "")]
+            rest += [inline_text(c, path) + (c.tail or "") for c in children[k + 1 :]]
+            return "".join(rest), inline_text(child, path)
+    return None, ""
+
+
 def _read_xliff2(root: Any, path: Path) -> list[ReviewRow]:
     x = {"x": XLIFF2_NS}
     rows = []
     for file_el in root.iterfind("x:file", x):
         for segment in file_el.iterfind(".//x:segment", x):
+            target = segment.find("x:target", x)
+            tail, marker = _marked_tail(target, path)
             rows.append(
                 ReviewRow(
                     where=f"line {segment.sourceline}",
                     segment_id=segment.get("id", "").strip(),
-                    en=inline_text(segment.find("x:target", x), path),
+                    en=inline_text(target, path),
                     verdict=verdict_xliff2(segment.get("state")),
-                    normalized=inline_text(segment.find("x:source", x), path),
+                    source=inline_text(segment.find("x:source", x), path),
                     doc_path=file_el.get("original"),
                     nmtoken_id=True,
+                    marked_tail=tail,
+                    marker_text=marker,
+                    problem=_unbalanced(target),
                 )
             )
     return rows
@@ -284,18 +323,40 @@ def _read_xliff12(root: Any, path: Path) -> list[ReviewRow]:
     prefix = "x:" if ns else ""
     rows = []
     for file_el in root.iterfind(f"{prefix}file", x):
+        omegat = file_el.get("category") == OMEGAT_CATEGORY
         for unit in file_el.iterfind(f".//{prefix}trans-unit", x):
             target = unit.find(f"{prefix}target", x)
+            source = inline_text(unit.find(f"{prefix}source", x), path)
+            en = inline_text(target, path)
+            if omegat:
+                # OmegaT's layout: the target held the source until a translator replaced it.
+                verdict: Verdict = "not-reviewed" if en.strip() == source.strip() else "reviewed"
+            else:
+                state = target.get("state") if target is not None else "new"
+                verdict = verdict_xliff12(state, unit.get("approved"))
             rows.append(
                 ReviewRow(
                     where=f"line {unit.sourceline}",
                     segment_id=unit.get("id", "").strip(),
-                    en=inline_text(target, path),
-                    verdict=verdict_xliff12(
-                        target.get("state") if target is not None else "new", unit.get("approved")
-                    ),
-                    normalized=inline_text(unit.find(f"{prefix}source", x), path),
+                    en=en,
+                    verdict=verdict,
+                    source=source,
                     doc_path=file_el.get("original"),
+                    problem=_unbalanced(target),
                 )
             )
     return rows
+
+
+__all__ = [
+    "ReviewRow",
+    "ReviewedPair",
+    "Verdict",
+    "inline_text",
+    "read_review_file",
+    "review_files",
+    "verdict_table",
+    "verdict_tmx",
+    "verdict_xliff2",
+    "verdict_xliff12",
+]

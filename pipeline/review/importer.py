@@ -13,10 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import ReviewError
+from pipeline.review.edits import edits_header, is_edits
 from pipeline.review.files import ReviewedPair, read_review_file, review_files
 from pipeline.review.match import find_run_dir, load_run, match_run
+from pipeline.review.rows import ReviewRow
 from pipeline.store.cache import normalize_source
 from pipeline.store.memory import MemoryEntry, TranslationMemory, memory_file, open_memory
+from pipeline.store.rundir import RunDir
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class ImportReport:
     not_reviewed: int
     blank: int
     conflicts: tuple[str, ...] = ()
+    rejected: tuple[str, ...] = ()
+    unmatched: int = 0
 
 
 def _by_source(pairs: Sequence[ReviewedPair]) -> tuple[dict[str, ReviewedPair], list[str]]:
@@ -91,10 +96,18 @@ def import_review(
             "no review file given; pass the file a reviewer edited", file=str(run_dir or ".")
         )
     files = [p for g in given for p in review_files(Path(g))]
-    run = (Path(run_dir) if run_dir is not None else find_run_dir(files[0])).resolve()
+    run = (Path(run_dir) if run_dir is not None else _run_of(files[0])).resolve()
     docs = load_run(run)
     rows_by_file = [(path, read_review_file(path)) for path in files]
-    pairs, not_reviewed, blank = match_run(rows_by_file, docs)
+    _check_run_id(rows_by_file, run)
+    matched = match_run(rows_by_file, docs)
+    if matched.unmatched and not matched.pairs and matched.unmatched == _rows(rows_by_file):
+        raise ReviewError(
+            "no translation unit matches a sentence of the run; pass --run with the run whose "
+            "documents the CAT tool translated",
+            file=", ".join(str(f) for f in files),
+        )
+    pairs, not_reviewed, blank = matched.pairs, matched.not_reviewed, matched.blank
     chosen, conflicts = _by_source(pairs)
     imported = datetime.now(UTC).isoformat(timespec="seconds")
     origins = {path: str(path.resolve()) for path in files}
@@ -121,7 +134,7 @@ def import_review(
         files=tuple(files),
         run_dir=run,
         memory=target,
-        rows=sum(len(rows) for _, rows in rows_by_file),
+        rows=_rows(rows_by_file),
         stored=len(entries),
         edited=edited,
         unchanged=len(entries) - edited,
@@ -130,4 +143,37 @@ def import_review(
         not_reviewed=not_reviewed,
         blank=blank,
         conflicts=tuple(conflicts),
+        rejected=tuple(matched.rejected),
+        unmatched=matched.unmatched,
     )
+
+
+def _rows(rows_by_file: Sequence[tuple[Path, Sequence[ReviewRow]]]) -> int:
+    return sum(len(rows) for _, rows in rows_by_file)
+
+
+def _run_of(file: Path) -> Path:
+    """The run a review file belongs to: the run folder above it, else (for the review page's
+    download, which lands in a downloads folder) the run folder the page named."""
+    try:
+        return find_run_dir(file)
+    except ReviewError:
+        data = file.read_bytes()
+        if is_edits(data):
+            named = Path(edits_header(data, file).run_dir)
+            if named.is_absolute() and RunDir(named).is_run():
+                return named
+        raise
+
+
+def _check_run_id(rows_by_file: Sequence[tuple[Path, Sequence[ReviewRow]]], run: Path) -> None:
+    """Refuse edits the review page made on another run (its id is in ``run.json``)."""
+    actual = str(RunDir(run).read_signature().get("id") or "")
+    for path, rows in rows_by_file:
+        named = next((r.run_id for r in rows if r.run_id), "")
+        if named and actual and named != actual:
+            raise ReviewError(
+                f"the edits were made on run {named} but {run} is run {actual}; pass --run "
+                "with the folder of the run the review page came from",
+                file=str(path),
+            )

@@ -1,4 +1,5 @@
-"""A translation memory of reviewed edits, reused as exact matches by later runs.
+"""A translation memory of reviewed edits, reused as exact matches by later runs and offered as
+close (fuzzy) matches for similar sentences.
 
 ``zhen review import FILE`` (:mod:`pipeline.review.importer`) reads the TSV/CSV or XLIFF export a
 reviewer edited (:mod:`pipeline.review.files`), checks every row against the run it came from
@@ -27,6 +28,13 @@ text, exactly as the translation cache is, so it matches what the model would ha
 When two segments with the same source were reviewed differently, an edit wins over a mere
 confirmation, and otherwise the later one in the file wins; the losers are reported.
 
+``zhen translate --memory`` also takes a TMX file (:class:`TmxMemory`), the memory format CAT
+tools exchange: its units are matched on their source as written (a Traditional original matches
+the segment's original text) and, when zhen wrote the TMX, on the normalized text it records.
+Segments the memory does not hold exactly get up to :data:`MATCH_LIMIT` reviewed translations of
+sources at least :data:`FUZZY_THRESHOLD` % similar (:func:`suggest_matches`), which the review
+page and the XLIFF exports offer beside the machine translation.
+
 Nothing is half-written: every row of every file is checked first (unknown ids, a source that
 differs from the run's, a document that differs, one id with two Englishes), any mismatch is an
 error listing them, and only then are all pairs written in one SQLite transaction.
@@ -38,16 +46,26 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
 
-from pipeline.document import Segment
+from rapidfuzz import fuzz, process
+
+from pipeline.chars import has_han
+from pipeline.document import MemoryMatch, Segment
 from pipeline.errors import TranslationMemoryError
 from pipeline.stats import ReuseStats
 from pipeline.store.cache import normalize_source
 from pipeline.store.rundir import RunDir
 from pipeline.store.sqlite import SQLiteStore
+from pipeline.store.tmx import TmxUnit, is_tmx, read_tmx
 
 MEMORY_FILE = RunDir.MEMORY
 SCHEMA_VERSION = 1
+FUZZY_THRESHOLD = 75.0
+"""Lowest source similarity (percent) at which a reviewed translation is offered as a match."""
+MATCH_LIMIT = 3
+"""Close matches kept per segment, best first."""
 _COLUMNS = ("source", "en", "mt", "segment_id", "doc_id", "run", "origin", "imported")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
@@ -112,6 +130,10 @@ class TranslationMemory(SQLiteStore):
         """Reviewed English for those normalized ``sources`` the memory holds."""
         keys = list(dict.fromkeys(sources))
         return dict(self._rows_in("SELECT source, en FROM memory WHERE source IN ({marks})", keys))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every ``(source, reviewed English)``, for close matches."""
+        return list(self._db.execute("SELECT source, en FROM memory"))
 
     def store(self, entries: Sequence[MemoryEntry]) -> tuple[int, int]:
         """Insert or replace ``entries`` in ONE transaction; returns ``(new, replaced)`` where
@@ -205,17 +227,118 @@ def _check_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def apply_memory(segments: Sequence[Segment], memory: TranslationMemory) -> ReuseStats:
-    """Fill ``en`` and set ``status="memory"`` on every segment whose normalized source (NFC,
-    whitespace collapsed) the memory holds; returns how many segments were filled."""
-    keyed = [(normalize_source(seg.normalized), seg) for seg in segments]
-    hits = memory.lookup_many(key for key, _ in keyed if key)
+class ReviewedMemory(Protocol):
+    """What a translate run reads from a memory: the SQLite memory or a TMX file."""
+
+    path: Path
+
+    def lookup_many(self, sources: Iterable[str]) -> dict[str, str]: ...
+
+    def pairs(self) -> list[tuple[str, str]]: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class TmxMemory:
+    """A TMX file read as a memory. Every unit with an English target counts as reviewed except
+    those zhen itself exported as machine translation and nobody changed since (an ``x-status``
+    of translated/cached/skipped without ``changedate``/``changeid``); later units win."""
+
+    def __init__(self, path: Path, units: Sequence[TmxUnit]) -> None:
+        self.path = path
+        self._by_key: dict[str, str] = {}
+        self._pairs: dict[str, str] = {}
+        for unit in units:
+            english = unit.target.strip()
+            if not english or unit.machine_translated:
+                continue
+            for text in (unit.source, unit.props.get("x-normalized", "")):
+                if key := normalize_source(text):
+                    self._by_key[key] = english
+            self._pairs[normalize_source(unit.props.get("x-normalized") or unit.source)] = english
+
+    @classmethod
+    def read(cls, path: Path) -> TmxMemory:
+        return cls(path, read_tmx(path.read_bytes(), path))
+
+    def lookup_many(self, sources: Iterable[str]) -> dict[str, str]:
+        return {key: self._by_key[key] for key in sources if key in self._by_key}
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(self._pairs.items())
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def open_reviewed(path: Path) -> ReviewedMemory:
+    """The memory ``zhen translate --memory PATH`` names: a TMX file (by content), else the
+    SQLite memory (a file, or a run folder holding ``memory.sqlite3``), opened read-only."""
+    file = memory_file(path)
+    if file.is_file():
+        with file.open("rb") as fh:
+            if is_tmx(fh.read(2048)):
+                return TmxMemory.read(file)
+    return open_memory(path)
+
+
+def apply_memory(segments: Sequence[Segment], memory: ReviewedMemory) -> ReuseStats:
+    """Fill ``en`` and set ``status="memory"`` on every segment whose source the memory holds
+    (its normalized text, or its original, NFC and whitespace collapsed); then offer close
+    matches for the rest (:func:`suggest_matches`)."""
+    keyed = [
+        (seg, [k for k in (normalize_source(seg.normalized), normalize_source(seg.source)) if k])
+        for seg in segments
+    ]
+    hits = memory.lookup_many(k for _, keys in keyed for k in keys)
     filled = 0
-    for key, seg in keyed:
-        if key in hits:
-            seg.en, seg.status = hits[key], "memory"
+    for seg, keys in keyed:
+        found = next((hits[k] for k in keys if k in hits), None)
+        if found is not None:
+            seg.en, seg.status = found, "memory"
             filled += 1
-    return ReuseStats(looked_up=len(segments), reused=filled)
+    rest = [seg for seg in segments if seg.status != "memory"]
+    suggested = suggest_matches(rest, memory.pairs())
+    return ReuseStats(looked_up=len(segments), reused=filled, suggested=suggested)
+
+
+def suggest_matches(
+    segments: Sequence[Segment],
+    pairs: Sequence[tuple[str, str]],
+    threshold: float = FUZZY_THRESHOLD,
+    limit: int = MATCH_LIMIT,
+) -> int:
+    """Set ``matches`` on each Chinese segment to the reviewed pairs whose source is at least
+    ``threshold`` % similar (rapidfuzz ``fuzz.ratio``, best first); returns how many segments
+    got one. Exact matches are not offered: :func:`apply_memory` reuses them outright."""
+    if not pairs:
+        return 0
+    sources = [source for source, _ in pairs]
+    suggested = 0
+    for seg in segments:
+        query = normalize_source(seg.normalized)
+        if not has_han(query):
+            continue
+        found = process.extract(
+            query, sources, scorer=fuzz.ratio, limit=limit + 1, score_cutoff=threshold
+        )
+        seg.matches = [
+            MemoryMatch(sources[i], pairs[i][1], round(score, 1))
+            for _, score, i in found
+            if sources[i] != query
+        ][:limit]
+        suggested += bool(seg.matches)
+    return suggested
 
 
 def memory_stats(path: Path) -> MemoryStats:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.document import Block, Document, DocumentTerm, Metadata, Segment
+from pipeline.document import Block, Document, DocumentTerm, MemoryMatch, Metadata, Segment
 from pipeline.settings import ExportFormat
 from pipeline.store.atomic import atomic_open, atomic_write_text
 
@@ -40,7 +40,10 @@ def document_from_json(raw: dict[str, Any]) -> Document:
     """A document from one line of ``documents.jsonl``."""
     raw["meta"] = Metadata(**raw["meta"])
     raw["blocks"] = [Block(**b) for b in raw["blocks"]]
-    raw["segments"] = [Segment(**s) for s in raw["segments"]]
+    raw["segments"] = [
+        Segment(**(s | {"matches": [MemoryMatch(**m) for m in s.get("matches", [])]}))
+        for s in raw["segments"]
+    ]
     raw["terms"] = [DocumentTerm(**term) for term in raw.get("terms", [])]
     return Document(**raw)
 
@@ -59,6 +62,7 @@ class RunDir:
         "tmx": "bilingual.tmx",
         "xliff": "xliff",
         "xliff12": "xliff12",
+        "omegat": "omegat",
         "tsv": "segments.tsv",
         "csv": "segments.csv",
         "parquet": "segments.parquet",

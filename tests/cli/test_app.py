@@ -129,3 +129,82 @@ def test_bad_options_are_usage_errors(args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--beam", "0"], "--beam"),
+        (["--beam", "-1"], "--beam"),
+        (["--threads", "-1"], "--threads"),
+        (["--batch-tokens", "0"], "--batch-tokens"),
+        (["--max-chars", "0"], "--max-chars"),
+        (["--export", "tmx,docx"], "docx"),
+        (["--export", "tmx", "-o", "-"], "exports need a folder"),
+        (["-q", "-v"], "--quiet"),
+    ],
+)
+def test_bad_translate_options_fail_in_one_line_before_any_work(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    """Status 2 and one line, before the model is even looked for (no model is installed here,
+    which would otherwise be a status-1 error)."""
+    out = ["-o", str(tmp_path / "o")] if "-o" not in args else []
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES / "new-start-brief.txt"), *out, *args],
+        env={"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "c")},
+    )
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("zhen: error: zhen translate: ") and message in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_short_help_version_and_completion() -> None:
+    assert runner.invoke(app, ["-V"]).output.startswith("zhen ")
+    for args in (["-h"], ["translate", "-h"], ["glossary", "validate", "-h"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage:" in result.output
+        assert "<list" not in result.output and "<path>" not in result.output
+    assert "--install-completion" in runner.invoke(app, ["--help"]).output
+    translate_help = runner.invoke(app, ["translate", "-h"]).output
+    assert "--quiet" in translate_help and "--verbose" in translate_help
+
+
+def test_unknown_command_is_one_line() -> None:
+    result = runner.invoke(app, ["translat"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "translat" in line
+
+
+def test_translate_to_stdout_quietly(tiny_archive: Path, tmp_path: Path) -> None:
+    """``-o -`` prints the English article on standard output and leaves no folder behind;
+    ``-q`` prints nothing else."""
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES / "new-start-brief.txt"), "-o", "-", "-q",
+         "--model", str(tiny_archive), "--cache-dir", str(tmp_path / "cache"), "--beam", "1",
+         "--no-glossary"],
+        env={"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith("licensed CC BY 4.0.*")
+    assert result.stderr == ""
+    assert not Path("-").exists()
+
+
+def test_translate_says_when_no_glossary_was_found(
+    tiny_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES / "new-start-brief.txt"), "-o", "out", "-v",
+         "--model", str(tiny_archive), "--cache-dir", str(tmp_path / "cache"), "--beam", "1"],
+        env={"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "glossaries: none found" in result.stderr
+    assert "timings: " in result.stderr

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 from typer.testing import CliRunner
 
 from pipeline.cli.app import app
+from pipeline.glossary.terms import COLUMNS
 
 SAMPLES = REPO / "corpora" / "samples"
+ARMS = REPO / "glossaries" / "arms-control.tsv"
 runner = CliRunner()
 
 
@@ -49,3 +52,40 @@ def test_glossary_extract_finds_glossed_terms() -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "proposed" in result.stdout
+
+
+def test_glossary_list_output_is_a_valid_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``zhen glossary list > x.tsv && zhen glossary validate x.tsv``: empty cells stay empty and
+    there is no extra column; validate without arguments checks ./glossaries/*.tsv."""
+    monkeypatch.chdir(REPO)
+    listed = runner.invoke(app, ["glossary", "list"])
+    assert listed.exit_code == 0
+    assert '""' not in listed.stdout
+    assert listed.stdout.splitlines()[0].split("\t") == list(COLUMNS)
+    out = tmp_path / "x.tsv"
+    out.write_text(listed.stdout, encoding="utf-8")
+    checked = runner.invoke(app, ["glossary", "validate", str(out)])
+    assert checked.exit_code == 0, checked.output
+    default = runner.invoke(app, ["glossary", "validate"])
+    assert default.exit_code == 0 and "arms-control.tsv: ok" in default.stdout
+
+
+def test_glossary_validate_without_glossaries_says_what_to_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["glossary", "validate"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "glossaries" in line
+
+
+def test_glossary_export_tbx2(tmp_path: Path) -> None:
+    dest = tmp_path / "g.tbx"
+    result = runner.invoke(
+        app, ["glossary", "export", str(dest), "--format", "tbx2", "-g", str(ARMS)]
+    )
+    assert result.exit_code == 0, result.output
+    assert b"<martif" in dest.read_bytes()

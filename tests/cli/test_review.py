@@ -63,7 +63,7 @@ def test_cli_errors_exit_1_with_one_line(
     runner = CliRunner()
     files = edit_export(run, "xliff", EDITS["xliff"])
     edit_xliff2(files[0], {f"{NEWS}:0:0": ("x", "final")})
-    _replace_in(files, "欧盟发表声明", "欧盟发表了声明")
+    _replace_in(files, "歐盟發表聲明", "歐盟發表了聲明")
     result = runner.invoke(cli, ["review", "import", str(run_dir / "xliff"), "--run", str(run_dir)])  # type: ignore[arg-type]
     assert result.exit_code == 1
     assert result.stderr.startswith("zhen: error: ") and "do not match the run" in result.stderr

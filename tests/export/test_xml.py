@@ -1,17 +1,18 @@
-"""TMX and XLIFF 2.1/1.2 exports: valid, read by translate-toolkit, every character round-trips."""
+"""XLIFF 2.1 export and the XML helpers: valid, read by translate-toolkit, every character
+round-trips."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from export.helpers import LOOKUP, RUN, all_segments, make_doc, sample_docs
+from export.helpers import LOOKUP, RUN, make_doc, sample_docs
 from lxml import etree
 from translate.storage import tmx, xliff, xliff2
 
-from pipeline.document import Document
+from pipeline.document import Document, DocumentTerm, MemoryMatch
 from pipeline.export.registry import export_run
-from pipeline.export.xml import XLIFF2_NS, XLIFF12_NS, build_xliff2, nmtoken, xml_safe
+from pipeline.export.xml import MTC_NS, XLIFF2_NS, XLIFF12_NS, build_xliff2, nmtoken, xml_safe
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "export"
 XSD = DATA / "xliff_core_2.0.xsd"
@@ -31,44 +32,6 @@ def docs() -> list[Document]:
 )
 def test_nmtoken(value: str, expected: str) -> None:
     assert nmtoken(value) == expected
-
-
-# ---------------------------------------------------------------- TMX
-
-
-def test_tmx_round_trips_in_translate_toolkit(docs: list[Document], tmp_path: Path) -> None:
-    path = export_run(docs, RUN, tmp_path, ["tmx"])["tmx"][0]
-    store = tmx.tmxfile.parsestring(path.read_bytes())
-    segs = all_segments(docs)
-    assert [u.getid() for u in store.units] == [s.id for s in segs]
-    for unit, seg in zip(store.units, segs, strict=True):
-        assert unit.source == seg.normalized
-        assert unit.target == (seg.en or None)
-
-
-def test_tmx_header_and_props(docs: list[Document], tmp_path: Path) -> None:
-    path = export_run(docs, RUN, tmp_path, ["tmx"])["tmx"][0]
-    root = etree.parse(str(path)).getroot()
-    assert root.tag == "tmx" and root.get("version") == "1.4"
-    header = root.find("header")
-    assert dict(header.attrib) == {
-        "creationtool": "zhen", "creationtoolversion": "0.1.0", "datatype": "plaintext",
-        "segtype": "sentence", "adminlang": "en", "srclang": "zh-CN", "o-tmf": "zhen",
-        "creationdate": "20240506T070809Z",
-    }  # fmt: skip
-    assert header.findtext("prop[@type='x-model']") == "translate-zh_en-1_9"
-    tus = root.findall("body/tu")
-    props = {tu.get("tuid"): {p.get("type"): p.text for p in tu.findall("prop")} for tu in tus}
-    chip = props["新闻 2024/01:1:0"]
-    assert chip["x-original"] == "晶片\t出口增長 50%。\n"
-    assert chip["x-flags"] == "length-ratio"
-    assert chip["x-terms"] == "chip"
-    assert chip["x-document"] == "新闻 2024/01"
-    assert chip["x-url"] == "https://example.org/a?x=1&y=2"
-    assert chip["x-status"] == "translated"
-    assert "x-original" not in props["新闻 2024/01:1:1"]
-    assert props["新闻 2024/01:3:0"]["x-status"] == "memory"
-    assert [t.get(XML_LANG) for t in tus[0].findall("tuv")] == ["zh-CN", "en"]
 
 
 def test_xml_exports_replace_characters_xml_cannot_hold(tmp_path: Path) -> None:
@@ -122,7 +85,7 @@ def test_xliff2_round_trips_text_ids_and_states(docs: list[Document], tmp_path: 
         segments = root.findall(".//x:segment", X2)
         assert [s.get("id") for s in segments] == [nmtoken(s.id) for s in doc.segments]
         for el, seg in zip(segments, doc.segments, strict=True):
-            assert _inline_text(el.find("x:source", X2)) == seg.normalized
+            assert _inline_text(el.find("x:source", X2)) == seg.source
             target = el.find("x:target", X2)
             assert (_inline_text(target) if target is not None else "") == seg.en
             assert el.get("state") == ("translated" if seg.en else "initial")
@@ -137,7 +100,7 @@ def test_xliff2_reads_in_translate_toolkit(docs: list[Document], tmp_path: Path)
     segs = docs[0].segments
     assert [u.getid().split("::")[1] for u in store.units] == [nmtoken(s.id) for s in segs]
     for unit, seg in zip(store.units, segs, strict=True):
-        assert unit.source == seg.normalized
+        assert unit.source == seg.source
         assert (unit.target or "") == seg.en
         assert unit.istranslated() is bool(seg.en)
 
@@ -162,7 +125,7 @@ def test_xliff2_marks_terms_and_carries_notes(docs: list[Document], tmp_path: Pa
     notes = {(n.get("category"), n.text) for n in root.iterfind(".//x:unit/x:notes/x:note", X2)}
     assert ("zhen:qa", "新闻 2024/01:2:0: empty-output term-missed") in notes
     assert ("zhen:term-missed", "新闻 2024/01:2:0: eu") in notes
-    assert ("zhen:original", "新闻 2024/01:1:0: 晶片\t出口增長 50%。\n") in notes
+    assert ("zhen:normalized", "新闻 2024/01:1:0: 芯片\t出口增长 50%。\n") in notes
     file_notes = {n.get("category"): n.text for n in root.iterfind("x:file/x:notes/x:note", X2)}
     assert file_notes["zhen:title"] == "標題 <b>"
     assert file_notes["zhen:settings"] == '{"beam": 2}'
@@ -175,37 +138,24 @@ def test_xliff2_ids_are_unique_within_each_unit(docs: list[Document]) -> None:
         assert len(ids) == len(set(ids))
 
 
-# ---------------------------------------------------------------- XLIFF 1.2
-
-
-def test_xliff12_round_trips_in_translate_toolkit(docs: list[Document], tmp_path: Path) -> None:
-    paths = export_run(docs, RUN, tmp_path, ["xliff12"], LOOKUP)["xliff12"]
-    store = xliff.xlifffile.parsestring(paths[0].read_bytes())
-    segs = docs[0].segments
-    assert [u.xmlelement.get("id") for u in store.units] == [s.id for s in segs]
-    for unit, seg in zip(store.units, segs, strict=True):
-        assert unit.source == seg.normalized
-        assert (unit.target or "") == seg.en
-    notes = store.units[4].getnotes()
-    assert "empty-output term-missed" in notes and "eu" in notes
-
-
-@pytest.mark.parametrize(
-    ("index", "state", "qualifier"),
-    [
-        (0, "translated", "mt-suggestion"),
-        (1, "needs-review-translation", "mt-suggestion"),
-        (4, "needs-translation", None),
-        (5, "translated", "leveraged-tm"),
-    ],
-)
-def test_xliff12_target_states(
-    docs: list[Document], tmp_path: Path, index: int, state: str, qualifier: str | None
-) -> None:
-    path = export_run(docs, RUN, tmp_path, ["xliff12"])["xliff12"][0]
-    root = etree.parse(str(path)).getroot()
-    assert root.get("version") == "1.2"
-    target = root.findall(".//x:trans-unit", X12)[index].find("x:target", X12)
-    assert (target.get("state"), target.get("state-qualifier")) == (state, qualifier)
-    file_el = root.find("x:file", X12)
-    assert (file_el.get("source-language"), file_el.get("target-language")) == ("zh-CN", "en")
+def test_xliff2_matches_module_and_document_terms(tmp_path: Path) -> None:
+    """Memory matches and the plain translation as <mtc:match>, the document's own glossed terms
+    marked like glossary terms; still valid against the OASIS schema."""
+    doc = make_doc("m", [(0, "艾克顿说，欧盟发布声明。", "艾克顿说，欧盟发布声明。",
+                          "Acton said the EU issued a statement.",
+                          {"plain": "Ekton said the EU published.",
+                           "terms_applied": ["doc:acton", "eu"]})])  # fmt: skip
+    doc.terms = [DocumentTerm("doc:acton", ["艾克顿"], "James Acton", "Acton", "m:0:0")]
+    doc.segments[0].matches = [MemoryMatch("艾克顿说，欧盟发布了声明。", "Acton said so.", 91.7)]
+    path = export_run([doc], RUN, tmp_path, ["xliff"], LOOKUP)["xliff"][0]
+    tree = etree.parse(str(path))
+    assert etree.XMLSchema(etree.parse(str(XSD))).validate(tree)
+    root = tree.getroot()
+    matches = root.findall(".//mtc:match", {"mtc": MTC_NS})
+    assert [(m.get("type"), m.get("similarity")) for m in matches] == [("tm", "91.7"), ("mt", None)]
+    assert matches[0].get("ref") == "#m:0:0"
+    assert matches[1].findtext("x:target", namespaces=X2) == "Ekton said the EU published."
+    marks = {m.text: m.get("value") for m in root.iterfind(".//x:source/x:mrk", X2)}
+    assert marks == {"艾克顿": "James Acton", "欧盟": "EU"}
+    targets = {m.text for m in root.iterfind(".//x:target/x:mrk", X2)}
+    assert targets == {"Acton", "EU"}

@@ -93,14 +93,14 @@ def test_every_review_export_reads_back_to_the_run(run: dict[str, list[Path]], f
     by_text = {s.en: s for s in segments}
     for row in rows:
         assert row.en in by_text
-    pairs, not_reviewed, blank = match_run([(run[fmt][0], rows)], docs)
+    pairs, not_reviewed, blank, _, _ = match_run([(run[fmt][0], rows)], docs)
     assert (pairs, not_reviewed, blank) == ([], len(segments), 0)
 
 
 def test_xliff2_ids_map_back_through_nmtoken(run: dict[str, list[Path]]) -> None:
     path = next(p for p in run["xliff"] if "2024" in p.name)
     edit_xliff2(path, {f"{NEWS}:0:0": ("The EU issued a statement.", "final")})
-    pairs, _, _ = match_run([(path, read_review_file(path))], build_docs())
+    pairs, *_ = match_run([(path, read_review_file(path))], build_docs())
     assert [(p.segment.id, p.en, p.edited) for p in pairs] == [
         (f"{NEWS}:0:0", "The EU issued a statement.", True)
     ]
@@ -124,7 +124,7 @@ def test_xliff2_ids_that_collide_as_nmtokens_are_told_apart_by_file(tmp_path: Pa
     files = export_xliff(docs, RUN, tmp_path)
     for path, english in zip(files, ("First.", "Second."), strict=True):
         edit_xliff2(path, {"a_b:0:0": (english, "final")})
-    pairs, _, _ = match_run([(p, read_review_file(p)) for p in files], docs)
+    pairs, *_ = match_run([(p, read_review_file(p)) for p in files], docs)
     assert [(p.segment.id, p.en) for p in pairs] == [("a b:0:0", "First."), ("a_b:0:0", "Second.")]
 
 
@@ -154,7 +154,7 @@ def test_cat_tool_xliff12_with_inline_codes_and_states(tmp_path: Path) -> None:
         ("plain:0:2", "Control characters.", "if-edited"),
         ("plain:1:0", "2024", "reviewed"),
     ]
-    pairs, not_reviewed, blank = match_run([(DATA / "cat_tool.xlf", rows)], build_docs())
+    pairs, not_reviewed, blank, _, _ = match_run([(DATA / "cat_tool.xlf", rows)], build_docs())
     assert [(p.segment.id, p.edited) for p in pairs] == [
         ("plain:0:0", True),
         ("plain:0:2", True),
@@ -231,9 +231,10 @@ def test_unreadable_review_files_are_clear_errors(
     assert err.value.file == str(tmp_path / name)
 
 
-def test_tmx_is_refused_by_name() -> None:
-    with pytest.raises(PipelineError, match="TMX is for translation memory tools"):
-        read_review_file(DATA / "wrong.tmx")
+def test_a_cat_tools_tmx_reads_as_rows_matched_by_source() -> None:
+    (row,) = read_review_file(DATA / "wrong.tmx")
+    assert (row.segment_id, row.by_source, row.verdict) == ("", True, "reviewed")
+    assert (row.source, row.en) == ("另一个文件的句子。", "A sentence of another document.")
 
 
 def test_review_files_expands_an_xliff_folder(run: dict[str, list[Path]], tmp_path: Path) -> None:

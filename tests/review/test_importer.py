@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff12, make_run
 
 from pipeline.errors import PipelineError
+from pipeline.export.common import EDITS_FORMAT, EDITS_VERSION, source_fingerprint
 from pipeline.export.registry import export_run
 from pipeline.review.importer import import_review
 from pipeline.store.memory import (
@@ -18,6 +21,7 @@ from pipeline.store.memory import (
     list_memory,
     open_memory,
 )
+from pipeline.store.rundir import RunDir
 
 EDITED = "The EU issued a statement."
 # Per format: an edit the file marks as done the way that format can, a confirmation of the
@@ -201,7 +205,7 @@ def test_mismatching_file_is_an_error_and_memory_is_untouched(
         (
             "bilingual.tmx",
             (Path(__file__).resolve().parents[1] / "data/review/wrong.tmx").read_bytes(),
-            "TMX",
+            "no translation unit matches",
         ),
         ("segments.parquet", None, "Parquet"),
         ("review.html", None, "not well-formed"),
@@ -250,3 +254,102 @@ def test_exported_memory_hits_reimport_as_not_reviewed(
     files = export_run(docs, RUN, later, ["xliff12"])["xliff12"]
     report = import_review(files, memory_path=run_dir)
     assert (report.stored, report.not_reviewed) == (0, 8)
+
+
+# ---------------------------------------------------------------- TMX, the review page, damage
+
+
+def test_tmx_edited_outside_zhen_is_imported_and_reused(
+    run: dict[str, list[Path]], run_dir: Path
+) -> None:
+    """zhen's TMX changed in a CAT tool (new target, changedate) is stored; units nobody touched
+    stay machine translation; the next run reuses the edit as ``memory``."""
+    path = run["tmx"][0]
+    tree = etree.parse(str(path))
+    tu = tree.find(f"body/tu[@tuid='{NEWS}:0:0']")
+    tu.set("changedate", "20240601T100000Z")
+    tu.findall("tuv")[1].find("seg").text = EDITED
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    report = import_review(path)
+    assert (report.stored, report.edited, report.not_reviewed) == (1, 1, 7)
+    docs = build_docs()
+    with open_memory(report.memory) as memory:
+        apply_memory([s for d in docs for s in d.segments], memory)
+    assert (docs[0].segments[0].en, docs[0].segments[0].status) == (EDITED, "memory")
+
+
+def test_cat_tool_tmx_matches_original_traditional_sentences(
+    run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
+) -> None:
+    """A CAT tool's TMX has no zhen ids and the article's own (Traditional) text: matched by it;
+    units of other documents are counted and skipped."""
+    cat = tmp_path / "project_save.tmx"
+    cat.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-TW" '
+        'creationtool="OmegaT" datatype="plaintext" segtype="sentence" adminlang="en" '
+        'o-tmf="x"/><body>'
+        '<tu changeid="r" changedate="20240601T100000Z"><tuv xml:lang="zh-TW"><seg>歐盟發表聲明'
+        '</seg></tuv><tuv xml:lang="en"><seg>The EU made a statement</seg></tuv></tu>'
+        '<tu><tuv xml:lang="zh-TW"><seg>別的句子。</seg></tuv><tuv xml:lang="en"><seg>Other.'
+        "</seg></tuv></tu></body></tmx>",
+        encoding="utf-8",
+    )
+    report = import_review(cat, run_dir=run_dir)
+    assert (report.stored, report.unmatched) == (1, 1)
+    assert _memory(report.memory)["欧盟发表声明"][0] == "The EU made a statement"
+
+
+def _edits(run_id: str, items: list[dict[str, str]], run_dir: str = "") -> bytes:
+    payload = {"format": EDITS_FORMAT, "version": EDITS_VERSION, "run": run_id,
+               "run_dir": run_dir, "segments": items}  # fmt: skip
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def test_review_page_download_is_imported_checked_by_run_and_fingerprint(
+    run: dict[str, list[Path]], run_dir: Path, tmp_path: Path
+) -> None:
+    RunDir(run_dir).write_signature({"id": "run-a"})
+    segs = {s.id: s for d in build_docs() for s in d.segments}
+    first, second = segs[f"{NEWS}:0:0"], segs["plain:0:0"]
+    items = [
+        {"id": first.id, "fingerprint": source_fingerprint(first), "en": EDITED, "status": ""},
+        {"id": second.id, "fingerprint": source_fingerprint(second), "en": second.en,
+         "status": "reviewed"},
+        {"id": "plain:0:2", "fingerprint": source_fingerprint(segs["plain:0:2"]),
+         "en": "Changed but not done", "status": "needs-work"},
+    ]  # fmt: skip
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    edits = downloads / "review-edits.json"
+    edits.write_bytes(_edits("run-a", items, str(run_dir.resolve())))
+    report = import_review(edits)  # the run comes from the page, not the folder
+    assert (report.stored, report.edited, report.unchanged, report.not_reviewed) == (2, 1, 1, 1)
+    edits.write_bytes(_edits("run-b", items))
+    with pytest.raises(PipelineError, match="made on run run-b"):
+        import_review(edits, run_dir=run_dir)
+    items[0]["fingerprint"] = "0" * 16
+    edits.write_bytes(_edits("run-a", items))
+    with pytest.raises(PipelineError, match="fingerprint differs"):
+        import_review(edits, run_dir=run_dir)
+
+
+def test_translate_toolkit_edit_with_stale_markers_is_rejected(tmp_path: Path) -> None:
+    """translate-toolkit sets an XLIFF 2 target's text but keeps its term markers: the garbled
+    target is reported and not stored; a clean edit in the same file is stored."""
+    from export.helpers import LOOKUP, RUN, sample_docs
+    from translate.storage import xliff2
+
+    docs = sample_docs()[:2]
+    run_dir = tmp_path / "run"
+    RunDir(run_dir).write_documents(docs)
+    (path,) = [
+        p for p in export_run(docs, RUN, run_dir, ["xliff"], LOOKUP)["xliff"] if "2024" in p.name
+    ]
+    store = xliff2.Xliff2File.parsestring(path.read_bytes())
+    store.units[0].target = "The Commission of the EU <issues> statement"
+    store.units[2].target = "spaces around, edited"
+    path.write_bytes(bytes(store))
+    report = import_review(path)
+    assert report.stored == 1
+    (rejected,) = report.rejected
+    assert rejected.startswith(f"{docs[0].segments[0].id} ") and "previous target" in rejected

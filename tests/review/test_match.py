@@ -84,14 +84,14 @@ def test_whitespace_and_repeats_do_not_count_as_edits() -> None:
         _row("plain:0:0", "One sentence.", verdict="if-edited"),
         _row("plain:0:1", "", verdict="reviewed", normalized="重复的句子。"),
     ]
-    pairs, not_reviewed, blank = match_run([(Path("r.tsv"), rows)], build_docs())
+    pairs, not_reviewed, blank, _, _ = match_run([(Path("r.tsv"), rows)], build_docs())
     assert (pairs, not_reviewed, blank) == ([], 1, 1)
 
 
 def test_edited_table_cells_become_pairs(run: dict[str, list[Path]]) -> None:
     path = run["tsv"][0]
     edit_table(path, {"plain:0:0": ("A sentence.", None), "plain:0:1": (None, "Final")})
-    pairs, not_reviewed, _ = match_run([(path, read_review_file(path))], build_docs())
+    pairs, not_reviewed, _, _, _ = match_run([(path, read_review_file(path))], build_docs())
     assert [(p.segment.id, p.en, p.edited) for p in pairs] == [
         ("plain:0:0", "A sentence.", True),
         ("plain:0:1", "A repeated sentence.", False),

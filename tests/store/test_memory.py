@@ -21,6 +21,8 @@ from pipeline.store.memory import (
     list_memory,
     memory_stats,
     open_memory,
+    open_reviewed,
+    suggest_matches,
 )
 
 
@@ -170,3 +172,44 @@ def test_stats_and_list(run: dict[str, list[Path]], run_dir: Path) -> None:
     )  # fmt: skip
     assert stats.first_import is not None and stats.first_import == stats.last_import
     assert len(list_memory(run_dir, limit=1)) == 1
+
+
+def _sentence(seg_id: str, text: str, source: str | None = None) -> Segment:
+    return Segment(seg_id, "d", 0, 0, 0, len(text), source or text, text)
+
+
+def test_close_matches_are_suggested_not_reused() -> None:
+    pairs = [("国防部周二发表声明。", "The MND issued a statement on Tuesday."),
+             ("完全不同的一句话。", "Something else.")]  # fmt: skip
+    close = _sentence("d:0:0", "国防部周三发表声明。")
+    far = _sentence("d:0:1", "今天天气很好。")
+    number = _sentence("d:0:2", "2025")
+    assert suggest_matches([close, far, number], pairs) == 1
+    (match,) = close.matches
+    assert match.en == "The MND issued a statement on Tuesday." and 75 <= match.score < 100
+    assert far.matches == [] and number.matches == []
+    assert close.en == "" and close.status == "pending"
+
+
+def test_tmx_as_memory_matches_originals_and_skips_machine_translation(tmp_path: Path) -> None:
+    tmx_path = tmp_path / "project_save.tmx"
+    tmx_path.write_text(
+        '<tmx version="1.4"><header srclang="zh-TW"/><body>'
+        '<tu changedate="20240601T100000Z"><tuv xml:lang="zh-TW"><seg>國防部發表聲明。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>The MND issued a statement.</seg></tuv></tu>'
+        '<tu tuid="d:9:9"><prop type="x-status">translated</prop><tuv xml:lang="zh-TW"><seg>'
+        '演習開始。</seg></tuv><tuv xml:lang="en"><seg>Raw MT.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    segs = [
+        _sentence("d:0:0", "国防部发表声明。", "國防部發表聲明。"),
+        _sentence("d:0:1", "演习开始。", "演習開始。"),
+    ]
+    with open_reviewed(tmx_path) as memory:
+        stats = apply_memory(segs, memory)
+    assert (stats.reused, segs[0].en, segs[0].status) == (
+        1,
+        "The MND issued a statement.",
+        "memory",
+    )
+    assert segs[1].status == "pending"
