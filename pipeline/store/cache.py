@@ -4,22 +4,37 @@ One SQLite file in the cache directory. Each row is keyed by sha256 of a *namesp
 fingerprint plus every decoding setting that changes output — see
 :attr:`pipeline.translate.Engine.cache_namespace`) and the normalized source text, so changing
 model or beam size can never serve a stale translation. The translator commits once per batch:
-a run killed half-way keeps every finished batch. WAL mode lets a second process read while
-one writes.
+a run killed half-way keeps every finished batch.
+
+Several runs, and several workers of one run, share the file safely: WAL mode lets readers go on
+while one process writes, every write is one ``BEGIN IMMEDIATE`` transaction (the writer waits
+for the lock up front instead of failing half-way), a busy writer is waited for (SQLite's busy
+timeout, then a few retries with back-off), and one connection may be used from several threads
+(a lock serialises them). The cache only saves work: a batch that still cannot be written after
+that is skipped and counted in :attr:`TranslationCache.skipped_writes`, never an error. The file
+is per machine: SQLite over a network file system is not safe, so a cluster run gives each
+machine its own cache (see the README).
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.store.sqlite import SQLiteStore
 
 CACHE_FILE = "translations.sqlite3"
+BUSY_TIMEOUT = 30.0
+"""Seconds SQLite waits for another writer before reporting the file busy."""
+RETRIES = 4
+"""Further tries (with growing pauses) after a busy timeout, before a write is skipped."""
+T = TypeVar("T")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
@@ -48,14 +63,17 @@ class TranslationCache(SQLiteStore):
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self.skipped_writes = 0
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        _retry(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        _retry(lambda: self._db.execute(_SCHEMA))
 
     @classmethod
     def in_dir(cls, cache_dir: Path) -> TranslationCache:
@@ -65,19 +83,64 @@ class TranslationCache(SQLiteStore):
     def get_many(self, namespace: str, sources: Iterable[str]) -> dict[str, str]:
         """Cached translations for those ``sources`` that have one (keys are the sources)."""
         by_key = {cache_key(namespace, s): s for s in sources}
-        rows = self._rows_in(
-            "SELECT key, en FROM translations WHERE key IN ({marks})", list(by_key)
-        )
+        query = "SELECT key, en FROM translations WHERE key IN ({marks})"
+        with self._lock:
+            rows = _retry(lambda: list(self._rows_in(query, list(by_key))))
         return {by_key[key]: en for key, en in rows}
 
-    def put_many(self, namespace: str, pairs: Iterable[tuple[str, str]]) -> None:
-        """Store ``(source, english)`` pairs and commit, so they survive an interruption."""
+    def put_many(self, namespace: str, pairs: Iterable[tuple[str, str]]) -> bool:
+        """Store ``(source, english)`` pairs in one committed transaction, so they survive an
+        interruption; ``False`` (and :attr:`skipped_writes` counted) when other writers kept
+        the file locked through every retry."""
         now = time.time()
-        with self._db:
+        rows = [(cache_key(namespace, s), en, now) for s, en in pairs]
+        if not rows:
+            return True
+        with self._lock:
+            try:
+                _retry(lambda: self._write(rows))
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                self.skipped_writes += 1
+                return False
+        return True
+
+    def _write(self, rows: list[tuple[str, str, float]]) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations (key, en, created) VALUES (?, ?, ?)",
-                [(cache_key(namespace, s), en, now) for s, en in pairs],
+                "INSERT OR REPLACE INTO translations (key, en, created) VALUES (?, ?, ?)", rows
             )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (idempotent), after any thread's write in progress."""
+        with self._lock:
+            super().close()
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _retry(action: Callable[[], T]) -> T:
+    """Run ``action``; when the database stays busy past the busy timeout, try again a few
+    times with growing pauses (many runs starting at once all switch on WAL and create the
+    table), then let the error through."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or attempt == RETRIES:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")

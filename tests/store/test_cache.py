@@ -54,3 +54,59 @@ def test_many_keys_are_queried_in_chunks(tmp_path: Path) -> None:
 def test_key_depends_on_namespace_and_source() -> None:
     assert cache_key("a", "x") != cache_key("b", "x") != cache_key("a", "y")
     assert cache_key("a", "x") == cache_key("a", "x")
+
+
+def _writer(args: tuple[str, int]) -> int:
+    """One process of the concurrency test: many small committed batches into one cache."""
+    folder, worker = args
+    with TranslationCache.in_dir(Path(folder)) as cache:
+        for batch in range(40):
+            cache.put_many("ns", [(f"句{worker}-{batch}-{i}", f"s {i}") for i in range(5)])
+        return cache.skipped_writes
+
+
+def test_several_processes_write_one_cache_at_once(tmp_path: Path) -> None:
+    """Several runs (or workers) writing the same cache file: every row lands, nothing fails."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        skipped = pool.map(_writer, [(str(tmp_path), w) for w in range(4)])
+    assert skipped == [0, 0, 0, 0]
+    with TranslationCache.in_dir(tmp_path) as cache:
+        assert len(cache) == 4 * 40 * 5
+
+
+def test_threads_share_one_connection(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with TranslationCache.in_dir(tmp_path) as cache:
+
+        def work(n: int) -> dict[str, str]:
+            cache.put_many("ns", [(f"句{n}", f"s{n}")])
+            return cache.get_many("ns", [f"句{n}"])
+
+        with ThreadPoolExecutor(4) as pool:
+            found = list(pool.map(work, range(100)))
+    assert found == [{f"句{n}": f"s{n}"} for n in range(100)]
+
+
+def test_a_write_blocked_past_every_retry_is_skipped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache only saves work: a writer locked out for good skips the batch and counts it."""
+    import pipeline.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RETRIES", 1)
+    cache = TranslationCache(tmp_path / CACHE_FILE, busy_timeout=0.05)
+    blocker = sqlite3.connect(tmp_path / CACHE_FILE, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        assert cache.put_many("ns", [("一", "one")]) is False
+        assert cache.skipped_writes == 1
+        assert cache.get_many("ns", ["一"]) == {}  # readers are not blocked by a writer (WAL)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert cache.put_many("ns", [("一", "one")]) is True
+    assert cache.get_many("ns", ["一"]) == {"一": "one"}
+    cache.close()
