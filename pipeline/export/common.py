@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +23,16 @@ conversion it got); CAT tools match a Taiwan or Hong Kong article's sentences in
 
 
 class Exporter(Protocol):
-    """Every exporter's shape: write ``docs`` to ``dest`` (a file, or a folder for XLIFF)."""
+    """Every exporter's shape: write ``docs`` to ``dest`` (a file, or a folder for XLIFF).
+
+    ``docs`` may be a run's documents read back from disk one at a time
+    (:class:`pipeline.store.rundir.StoredDocuments`): an exporter iterates it (more than once
+    if it needs totals first) and holds one document at a time, never the whole run.
+    """
 
     def __call__(
         self,
-        docs: Sequence[Document],
+        docs: Iterable[Document],
         run: RunInfo,
         dest: Path,
         term_lookup: TermLookup | None = None,
@@ -62,7 +67,11 @@ def ordered_segments(doc: Document) -> list[Segment]:
 def source_lang(doc: Document, seg: Segment) -> str:
     """The language tag of a segment's *original* text: ``zh-TW``/``zh-HK`` where its block was
     converted from Traditional, else ``zh-CN``."""
-    block = next((b for b in doc.blocks if b.index == seg.block), None)
+    blocks = doc.blocks
+    if 0 <= seg.block < len(blocks) and blocks[seg.block].index == seg.block:
+        block: Block | None = blocks[seg.block]  # blocks are numbered by position: no scan
+    else:
+        block = next((b for b in blocks if b.index == seg.block), None)
     return SCRIPT_LANGS.get(block.script, SOURCE_LANG) if block is not None else SOURCE_LANG
 
 

@@ -6,9 +6,10 @@ ones touching files and always write atomically.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from pipeline.document import Block, Document
+from pipeline.document import Block, Document, Segment
 from pipeline.store.atomic import atomic_write_text
 from pipeline.store.rundir import RunDir
 
@@ -18,9 +19,22 @@ MODEL_CREDIT = (
 )
 
 
-def block_english(doc: Document, block: Block) -> str:
-    """The English of one block: its sentences' translations joined by single spaces."""
-    parts = [s.en.strip() for s in doc.segments_of(block.index) if s.en.strip()]
+def segments_by_block(doc: Document) -> dict[int, list[Segment]]:
+    """The document's segments grouped by block index, in one pass: looking them up block by
+    block with :meth:`Document.segments_of` made rendering quadratic in the paragraphs."""
+    grouped: dict[int, list[Segment]] = {}
+    for seg in doc.segments:
+        grouped.setdefault(seg.block, []).append(seg)
+    return grouped
+
+
+def block_english(
+    doc: Document, block: Block, by_block: Mapping[int, list[Segment]] | None = None
+) -> str:
+    """The English of one block: its sentences' translations joined by single spaces
+    (``by_block``, from :func:`segments_by_block`, saves scanning the document per block)."""
+    segs = by_block.get(block.index, []) if by_block is not None else doc.segments_of(block.index)
+    parts = [s.en.strip() for s in segs if s.en.strip()]
     return " ".join(parts)
 
 
@@ -54,8 +68,9 @@ def _front_lines(doc: Document) -> list[str]:
 def render_english(doc: Document) -> str:
     """The translated article as Markdown, keeping title, headings and paragraph structure."""
     out: list[str] = []
+    by_block = segments_by_block(doc)
     for block in doc.blocks:
-        text = block_english(doc, block)
+        text = block_english(doc, block, by_block)
         if text:
             out.append(_markdown_line(block.kind, block.level, text))
     front = _front_lines(doc)
@@ -71,12 +86,13 @@ def render_bilingual(doc: Document) -> str:
     front = _front_lines(doc)
     if front:
         out.append("  \n".join(front))
+    by_block = segments_by_block(doc)
     for block in doc.blocks:
         source = block.text.strip()
         if not source:
             continue
         out.append(_markdown_line(block.kind, block.level, source))
-        english = block_english(doc, block)
+        english = block_english(doc, block, by_block)
         if english:
             out.append(_markdown_line(block.kind, block.level, english))
     out.append(f"---\n\n*{MODEL_CREDIT}*")
