@@ -6,6 +6,20 @@ detects their format; :mod:`~pipeline.ingest.html`, :mod:`~pipeline.ingest.feede
 :mod:`~pipeline.ingest.chrome` drops page chrome and builds the blocks.
 """
 
-from pipeline.ingest.read import STDIN, detect_format, discover, parse_bytes, read_document
+from pipeline.ingest.read import (
+    STDIN,
+    detect_format,
+    discover,
+    iter_discover,
+    parse_bytes,
+    read_document,
+)
 
-__all__ = ["STDIN", "detect_format", "discover", "parse_bytes", "read_document"]
+__all__ = [
+    "STDIN",
+    "detect_format",
+    "discover",
+    "iter_discover",
+    "parse_bytes",
+    "read_document",
+]

@@ -8,10 +8,12 @@ with export, that touches the filesystem.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipeline.chars import is_cjk
@@ -198,51 +200,67 @@ def discover(paths: list[str], failures: list[PipelineError] | None = None) -> l
     (:data:`SKIP_STEMS`). ``"-"`` (stdin) passes through. A bad path raises, or — when a
     ``failures`` list is given — is recorded there so the other inputs still run.
     """
-    found: list[str] = []
+    return list(iter_discover(paths, failures))
+
+
+def iter_discover(
+    paths: list[str], failures: list[PipelineError] | None = None, exclude: Sequence[Path] = ()
+) -> Iterator[str]:
+    """:func:`discover` one file at a time, in the same order, without listing a folder tree
+    first; folders in ``exclude`` (a run's output folder inside an input folder) are skipped."""
     seen: set[str] = set()
+    skip = frozenset(os.path.realpath(p) for p in exclude)
     for raw in paths:
         if raw == STDIN:
             if STDIN not in seen:
                 seen.add(STDIN)
-                found.append(STDIN)
+                yield STDIN
             continue
         try:
-            files = _expand(raw)
+            files = _expand(raw, skip)
+            first = next(files, None)
+            if first is None:
+                raise _error(
+                    "directory holds no HTML, Markdown or text documents; "
+                    "point at a folder of articles",
+                    raw,
+                )
         except PipelineError as exc:
             if failures is None:
                 raise
             failures.append(exc)
             continue
-        for file in files:
+        for file in itertools.chain([first], files):
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
-                found.append(file)
-    return found
+                yield file
 
 
-def _expand(raw: str) -> list[str]:
+def _expand(raw: str, skip: frozenset[str]) -> Iterator[str]:
     path = Path(raw)
     if path.is_dir():
-        files = [str(p) for p in _walk(path) if _looks_like_document(p)]
-        if not files:
-            raise _error(
-                "directory holds no HTML, Markdown or text documents; "
-                "point at a folder of articles",
-                raw,
-            )
-        return files
+        return (str(p) for p in _walk(path, skip) if _looks_like_document(p))
     if path.exists():
-        return [raw]
+        return iter([raw])
     raise _error("no such file or directory; check the path", raw)
 
 
-def _walk(root: Path) -> list[Path]:
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        out.extend(Path(dirpath, f) for f in sorted(filenames) if not f.startswith("."))
-    return sorted(out)
+def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path]:
+    """Files under ``root`` in sorted path order, depth first, hidden entries and ``skip``
+    folders left out, one directory listed at a time."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):  # as os.walk: linked folders are not entered
+            if os.path.realpath(entry.path) not in skip:
+                yield from _walk(Path(entry.path), skip)
+        else:
+            yield Path(entry.path)
 
 
 def _looks_like_document(path: Path) -> bool:
