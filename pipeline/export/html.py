@@ -26,10 +26,12 @@ import base64
 import hashlib
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pipeline.document import Document, Segment
 from pipeline.export.common import RunInfo, block_groups, source_fingerprint
@@ -41,7 +43,7 @@ from pipeline.export.spans import (
     with_document_terms,
 )
 from pipeline.qa import FLAGS
-from pipeline.store.atomic import atomic_write_text
+from pipeline.store.atomic import atomic_open
 
 SHOWN_STATUSES = ("memory", "skipped")
 """Statuses a row shows as a badge: where the English did *not* come from the model. Whether
@@ -165,12 +167,7 @@ def _document(doc: Document, number: int, term_lookup: TermLookup | None) -> str
     return "\n".join(parts)
 
 
-def _filters(docs: Sequence[Document]) -> str:
-    counts: dict[str, int] = dict.fromkeys(FLAGS, 0)
-    for doc in docs:
-        for seg in doc.segments:
-            for flag in seg.flags:
-                counts[flag] = counts.get(flag, 0) + 1
+def _filters(counts: dict[str, int]) -> str:
     boxes = [
         f'<label title="{_e(_flag_help(code))}"><input type="checkbox" data-flag="{_e(code)}">'
         f" {_e(code)} ({n})</label>"
@@ -181,20 +178,41 @@ def _filters(docs: Sequence[Document]) -> str:
     return f'<form id="filters">{only}{open_}{"".join(boxes)}<span id="shown"></span></form>'
 
 
-def render_html(
-    docs: Sequence[Document], run: RunInfo, term_lookup: TermLookup | None = None
-) -> str:
-    """The review page as a string (see the module docstring for what it guarantees)."""
-    total = sum(len(d.segments) for d in docs)
+@dataclass
+class _Totals:
+    """What the page's header says about the whole run, gathered in a first pass."""
+
+    documents: int = 0
+    sentences: int = 0
+    fingerprints: Any = field(default_factory=hashlib.sha256)
+    flags: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLAGS, 0))
+
+    def add(self, doc: Document) -> None:
+        self.documents += 1
+        self.sentences += len(doc.segments)
+        for seg in doc.segments:
+            self.fingerprints.update(source_fingerprint(seg).encode())
+            for flag in seg.flags:
+                self.flags[flag] = self.flags.get(flag, 0) + 1
+
+
+def page_parts(
+    docs: Iterable[Document], run: RunInfo, term_lookup: TermLookup | None = None
+) -> Iterator[str]:
+    """The review page in pieces, to be joined by newlines: a first pass over ``docs`` counts
+    what the header shows, the second renders one document at a time."""
+    totals = _Totals()
+    for doc in docs:
+        totals.add(doc)
+    count, total = totals.documents, totals.sentences
     created = run.created_utc().strftime("%Y-%m-%d %H:%M UTC")
-    fingerprints = "".join(source_fingerprint(s) for d in docs for s in d.segments)
-    fallback = hashlib.sha256(fingerprints.encode()).hexdigest()[:16]
+    fallback = totals.fingerprints.hexdigest()[:16]
     settings = json.dumps(run.settings, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-    head = (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_csp()}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>zhen review: {len(docs)} documents, {total} sentences</title>"
+        f"<title>zhen review: {count} documents, {total} sentences</title>"
         f"<style>{_asset('review.css')}</style></head>"
     )
     controls = (
@@ -211,26 +229,35 @@ def render_html(
         '<span id="counts"></span><span class="keys">Enter: next · Ctrl+Enter: reviewed, next · '
         'Esc: cancel</span><span id="store-note" role="status"></span></div>'
     )
-    header = (
+    yield (
         f'<body data-run="{_e(run.run_id)}" data-run-dir="{_e(run.run_dir)}" '
         f'data-fallback-key="{fallback}"><header><h1>Bilingual review</h1>'
         f'<p class="run">zhen {_e(run.tool_version)} · model {_e(run.model_name)} · {created} · '
-        f"{len(docs)} documents · {total} sentences</p>"
+        f"{count} documents · {total} sentences</p>"
         f"<details><summary>Settings</summary><pre>{_e(settings)}</pre></details>"
-        f"{tools}{_filters(docs)}</header><main>"
+        f"{tools}{_filters(totals.flags)}</header><main>"
     )
-    body = [_document(doc, i, term_lookup) for i, doc in enumerate(docs)]
-    if not docs:
-        body.append('<p class="empty">No documents in this run.</p>')
-    script = f"</main><script>{_asset('review.js')}</script></body></html>\n"
-    return "\n".join([head, header, *body, script])
+    for i, doc in enumerate(docs):
+        yield _document(doc, i, term_lookup)
+    if not count:
+        yield '<p class="empty">No documents in this run.</p>'
+    yield f"</main><script>{_asset('review.js')}</script></body></html>\n"
+
+
+def render_html(
+    docs: Iterable[Document], run: RunInfo, term_lookup: TermLookup | None = None
+) -> str:
+    """The review page as a string (see the module docstring for what it guarantees)."""
+    return "\n".join(page_parts(docs, run, term_lookup))
 
 
 def export_html(
-    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+    docs: Iterable[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
-    """Write :func:`render_html` to ``dest``."""
-    atomic_write_text(dest, render_html(docs, run, term_lookup))
+    """Write the review page to ``dest`` a document at a time (as :func:`render_html` gives)."""
+    with atomic_open(dest) as out:
+        for i, part in enumerate(page_parts(docs, run, term_lookup)):
+            out.write(f"\n{part}" if i else part)
     return [dest]
 
 

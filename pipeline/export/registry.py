@@ -12,7 +12,7 @@ character of the text so that a round trip through the format loses nothing.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -46,7 +46,7 @@ def exporter(name: str) -> Exporter:
 
 
 def export_run(
-    docs: Sequence[Document],
+    docs: Iterable[Document],
     run: RunInfo,
     dest_dir: Path,
     formats: Sequence[ExportFormat],
@@ -56,6 +56,7 @@ def export_run(
 
     Format names are checked before anything is written, so a typo does not leave half a run.
     XLIFF formats write one file per document into a folder; the others write one file.
+    ``docs`` is iterated once per format (and again by exporters that need totals first).
     """
     functions = {name: exporter(name) for name in dict.fromkeys(formats)}
     folder = RunDir(Path(dest_dir))

@@ -20,7 +20,7 @@ glossary enforcement changed it, the model's plain translation (``origin="zhen-p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,14 +128,14 @@ def build_xliff12(doc: Document, run: RunInfo, layout: Layout = "standard") -> b
 
 
 def export_xliff12(
-    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+    docs: Iterable[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
     """One XLIFF 1.2 file per document (``<dest>/<doc id>.xlf``), skipping empty documents."""
     return per_document(docs, dest, lambda doc: build_xliff12(doc, run))
 
 
 def export_omegat(
-    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+    docs: Iterable[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
     """One XLIFF 1.2 file per document in OmegaT's layout (see the module docstring)."""
     return per_document(docs, dest, lambda doc: build_xliff12(doc, run, "omegat"))

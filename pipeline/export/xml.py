@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +205,7 @@ def build_xliff2(doc: Document, run: RunInfo, term_lookup: TermLookup | None = N
 
 
 def per_document(
-    docs: Sequence[Document], dest: Path, build: Callable[[Document], bytes]
+    docs: Iterable[Document], dest: Path, build: Callable[[Document], bytes]
 ) -> list[Path]:
     """Write ``build(doc)`` to ``<dest>/<doc id>.xlf`` for every document with segments."""
     used: set[str] = set()
@@ -219,7 +219,7 @@ def per_document(
 
 
 def export_xliff(
-    docs: Sequence[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
+    docs: Iterable[Document], run: RunInfo, dest: Path, term_lookup: TermLookup | None = None
 ) -> list[Path]:
     """One XLIFF 2.1 file per document (``<dest>/<doc id>.xlf``); documents without segments are
     skipped because XLIFF 2 requires at least one unit per file."""
