@@ -104,6 +104,13 @@ class TranslationMemoryError(PipelineError):
     stage = "memory"
 
 
+class RunFolderError(PipelineError):
+    """The output folder cannot take the run: a file, an input, not writable, locked by
+    another run, holding a run with other settings, or a write into it failed (full disk)."""
+
+    stage = "run"
+
+
 class SettingsError(PipelineError):
     """A setting is out of range or unknown; ``file`` names the option."""
 

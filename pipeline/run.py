@@ -1,49 +1,56 @@
-"""The orchestrator: numbered steps from input paths to written outputs.
+"""The run: inputs in, a run folder out, streamed a group of documents at a time.
 
-Each step is a plain function over data; this module only sequences them, collects per-file
-errors (one bad input never stops the others) and records a run signature for ``run.json``.
+:func:`translate_run` checks and locks the output folder before any work, resolves the model,
+then walks the inputs lazily in run order. An executor (:mod:`pipeline.executors`) prepares
+and translates them by groups; each document is written as soon as its group is done — its
+Markdown and per-document exports, then its records appended to ``segments.jsonl`` and
+``documents.jsonl``, then its line in ``manifest.jsonl`` (:mod:`pipeline.store.runfolder`) —
+and dropped. Run-level exports are assembled at the end from ``documents.jsonl``, one document
+at a time, and ``run.json`` (settings and counters) comes last. Memory holds a group or two of
+documents and a few integers per document, whatever the size of the run.
+
+Re-running the same command into the same folder resumes it: inputs whose documents are
+complete and unchanged are kept, the rest are done, and the folder ends as an uninterrupted
+run would have left it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import __version__
-from pipeline.document import Document, Segment
-from pipeline.enforce import enforce_and_translate
+from pipeline.document import Document
 from pipeline.errors import ExportError, PipelineError
-from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
+from pipeline.executors import Executor, Job, Timer
+from pipeline.executors.local import LocalExecutor
+from pipeline.executors.output import DocumentWriter, Totals, chars, recorded_run_info, run_info
+from pipeline.executors.steps import (
+    DocumentIds,
+    Work,
+    input_size,
+    prepare_one,
+    rename,
+)
+from pipeline.export import export_run, term_lookup_from
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.glossary.formats import describe_glossary_files, recorded_glossary_files
-from pipeline.ingest import discover, read_document
-from pipeline.normalize import normalize_document
-from pipeline.packages import ensure_model
-from pipeline.qa import qa_segments
-from pipeline.segment import segment_document
-from pipeline.settings import (
-    EnforceSettings,
-    ExportFormat,
-    NormalizeSettings,
-    RunOptions,
-    Settings,
-)
-from pipeline.stats import ReuseStats, RunStats, TermStats, TranslateStats
-from pipeline.store import TranslationCache
-from pipeline.store.memory import apply_memory, open_reviewed
-from pipeline.store.rundir import RunDir
-from pipeline.translate import Progress, TextEngine, load_engine, translate_segments
+from pipeline.ingest import iter_discover
+from pipeline.packages import PackageInfo, ensure_model, fingerprint
+from pipeline.settings import ExportFormat, NormalizeSettings, RunOptions, Settings
+from pipeline.stats import QA_FLAGS, QAStats, RunStats
+from pipeline.store.recorder import Recorder, write_error
+from pipeline.store.rundir import PER_DOCUMENT, RunDir
+from pipeline.store.runfolder import RunLock, check_output, file_fingerprint, make_output
 
-ModelSignature = dict[str, object]
-"""What decides the translations (package, version, sha256, decoding options), for run.json."""
 DownloadProgress = Callable[[int, int | None], None]
 
 SIGNATURE_PACKAGES = (
@@ -66,37 +73,20 @@ class Prepared:
     failures: list[PipelineError] = field(default_factory=list)
 
 
-def prepare_one(source: str, settings: Settings, stdin: bytes | None = None) -> Document:
-    """Steps 2–4 for one input: ingest → normalize → segment."""
-    doc = read_document(source, settings.ingest, stdin=stdin)
-    doc = normalize_document(doc, settings.normalize)
-    return segment_document(doc, settings.segment)
-
-
-def _unique_ids(docs: list[Document]) -> None:
-    """Make document ids unique within a run (two ``index.html`` in different folders)."""
-    seen: dict[str, int] = {}
-    for doc in docs:
-        base = doc.id
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        if n:
-            doc.id = f"{base}-{n + 1}"
-            for seg in doc.segments:
-                seg.doc_id = doc.id
-                seg.id = f"{doc.id}:{seg.block}:{seg.index}"
-
-
 def prepare(inputs: list[str], settings: Settings, stdin: bytes | None = None) -> Prepared:
-    """Step 1 (discover inputs) then steps 2–4 for each; failures are collected, not raised."""
+    """Discover, ingest, normalize and segment every input, with unique ids, all in memory (for
+    ``zhen segment`` and corpus statistics; translating streams instead); failures are
+    collected, not raised."""
     result = Prepared()
-    sources = discover(inputs, result.failures)
-    for source in sources:
+    ids = DocumentIds()
+    for source in iter_discover(inputs, result.failures):
         try:
-            result.docs.append(prepare_one(source, settings, stdin=stdin))
+            doc = prepare_one(source, settings, stdin=stdin)
         except PipelineError as exc:
             result.failures.append(exc)
-    _unique_ids(result.docs)
+            continue
+        rename(doc, ids.assign(doc.id))
+        result.docs.append(doc)
     return result
 
 
@@ -111,133 +101,74 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def signature(
-    settings: Settings,
-    model: ModelSignature | None,
-    timings: dict[str, float],
-    prepared: Prepared,
-    stats: RunStats,
-) -> dict[str, Any]:
-    """The run signature written as ``run.json``: enough to reproduce or compare a run."""
-    return {
-        "tool": "zhen",
-        "version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "model": model,
-        "settings": asdict(settings),
-        "packages": package_versions(),
-        "timings": {k: round(v, 3) for k, v in timings.items()},
-        "documents": [
-            {
-                "id": d.id,
-                "path": d.path,
-                "format": d.format,
-                "encoding": d.encoding,
-                "title": d.meta.title,
-                "url": d.meta.url,
-                "blocks": len(d.blocks),
-                "segments": len(d.segments),
-            }
-            for d in prepared.docs
-        ],
-        "failures": [
-            {"file": e.file, "stage": e.stage, "message": e.message} for e in prepared.failures
-        ],
-        "stats": stats.to_json(),
-    }
+class RunProgress(Protocol):
+    """What a progress display hears from a run: the plan (inputs and their bytes), then inputs
+    prepared, segments translated and documents written; bytes of input measure how far the
+    run is (known before anything is read), characters what the documents held."""
 
+    def planned(self, inputs: int, size: int) -> None: ...
 
-class Timer:
-    """Accumulates wall-clock seconds per named step for the run signature."""
+    def prepared(self, inputs: int, size: int, chars: int) -> None: ...
 
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
+    def translated(self, segments: int) -> None: ...
 
-    def step(self, name: str) -> _Step:
-        """Context manager timing one step."""
-        return _Step(self, name)
-
-
-class _Step:
-    def __init__(self, timer: Timer, name: str) -> None:
-        self.timer, self.name = timer, name
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = time.perf_counter() - self.start
-        self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
-
-
-def all_segments(docs: list[Document]) -> list[Segment]:
-    """Every segment of a run, in document order."""
-    return [seg for doc in docs for seg in doc.segments]
+    def written(self, documents: int, size: int, chars: int) -> None: ...
 
 
 @dataclass
 class RunResult:
-    """What a translate run produced: documents, failures, files written, counts and the
-    signature written as ``run.json``."""
+    """What a translate run did: counts, failures, and the signature written as ``run.json``.
+    The documents themselves are on disk (:meth:`documents`), never all in memory."""
 
-    prepared: Prepared
-    written: list[Path]
+    run_dir: Path
+    documents: int
+    segments: int
+    kept: int
+    removed: int
+    files: int
+    failures: list[PipelineError]
     stats: RunStats
     signature: dict[str, Any]
 
+    def iter_documents(self) -> Iterator[Document]:
+        """The run's documents, read back one at a time in run order."""
+        run = RunDir(self.run_dir)
+        return run.iter_documents() if run.documents.is_file() else iter(())
 
-def _translate_step(
-    segments: list[Segment],
-    engine: TextEngine,
-    glossary: Glossary | None,
-    enforce: EnforceSettings,
-    cache: TranslationCache | None,
-    progress: Progress | None,
-) -> tuple[TranslateStats, TermStats | None]:
-    """Step 6: translate, enforcing the glossary when one is loaded."""
-    if glossary is not None and len(glossary):
-        return enforce_and_translate(
-            segments, engine, glossary, enforce, cache=cache, progress=progress
-        )
-    return translate_segments(segments, engine, cache=cache, progress=progress), None
+    def english_files(self) -> list[Path]:
+        """Each document's English article, in run order."""
+        return [RunDir(self.run_dir).english(doc.id) for doc in self.iter_documents()]
 
 
-def _memory_step(segments: list[Segment], memory: Path | None) -> ReuseStats:
-    """Step 6a: reuse reviewed translations (exact matches) from a memory; offer close ones."""
-    if memory is None:
-        return ReuseStats()
-    with open_reviewed(memory) as tm:
-        return apply_memory(segments, tm)
+def folder_settings(
+    settings: Settings, options: RunOptions, package: PackageInfo, glossary_files: Sequence[Path]
+) -> dict[str, Any]:
+    """What decides a run's outputs, recorded in the manifest: a folder is resumed only under
+    the same. Where files are and how many threads decode are left out (they change no
+    output); the model and glossaries count by content."""
+    translate = asdict(settings.translate)
+    for key in ("model", "cache_dir", "threads", "workers"):
+        translate.pop(key, None)
+    memory = options.memory
+    return {
+        "ingest": asdict(settings.ingest),
+        "normalize": asdict(settings.normalize),
+        "segment": asdict(settings.segment),
+        "translate": translate,
+        "model": {"name": package.name, "version": package.version, "id": fingerprint(package)},
+        "enforce": asdict(options.enforce),
+        "glossaries": sorted(f.sha256 for f in describe_glossary_files(glossary_files)),
+        "exports": sorted(set(options.exports)),
+        "memory": _file_state(memory) if memory is not None else None,
+    }
 
 
-def _model_step(
-    pending: list[Segment],
-    settings: Settings,
-    options: RunOptions,
-    glossary: Glossary | None,
-    timer: Timer,
-    on_download: DownloadProgress | None,
-    on_start: Callable[[int], Progress] | None,
-) -> tuple[ModelSignature, TranslateStats, TermStats | None]:
-    """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
-    with timer.step("load_model"):
-        package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
-        engine = load_engine(package, settings.translate)
-    progress = on_start(len(pending)) if on_start else None
-    cache_dir = settings.translate.cache_dir
-    with (
-        timer.step("translate"),
-        TranslationCache.in_dir(cache_dir)
-        if options.use_cache and cache_dir is not None
-        else nullcontext() as cache,
-    ):
-        translated, terms = _translate_step(
-            pending, engine, glossary, options.enforce, cache, progress
-        )
-    model = {**engine.signature(), "path": str(package.path), "threads": engine.threads}
-    return model, translated, terms
+def _file_state(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return str(path)
+    return f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def translate_run(
@@ -249,105 +180,211 @@ def translate_run(
     glossary_files: Sequence[Path] = (),
     stdin: bytes | None = None,
     on_download: DownloadProgress | None = None,
-    on_start: Callable[[int], Progress] | None = None,
+    progress: RunProgress | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
-    """Steps 1–9 of ``zhen translate``.
+    """``zhen translate``: inputs → the run folder ``options.outdir``.
 
-    1 discover, 2 ingest, 3 normalize, 4 segment (:func:`prepare`), 5 resolve and load the
-    model (fetching it when none is installed), 6 translate with ``glossary`` enforced as
-    ``options.enforce`` says, 7 QA flags, 8 write per-document outputs and exports, 9 write
-    ``run.json``. ``on_start(total)`` returns the per-segment progress callback (a progress bar).
-    ``glossary_files`` are the files ``glossary`` was loaded from, recorded in ``run.json`` (path,
-    sha256, terms) so that ``zhen export`` later marks the same terms.
+    The folder is checked and locked first, the model resolved (fetched when none is installed),
+    then the inputs stream through ``executor`` (default: :class:`LocalExecutor`) and each
+    document is written as its group finishes. ``glossary`` is enforced as ``options.enforce``
+    says; ``glossary_files`` are recorded in ``run.json`` so ``zhen export`` marks the same
+    terms. ``progress`` hears how far the run is.
     """
-    timer = Timer()
-    run_id = uuid.uuid4().hex[:16]
-    with timer.step("prepare"):
-        prepared = prepare(inputs, settings, stdin=stdin)
-    segments = all_segments(prepared.docs)
-    model: ModelSignature | None = None
-    stats = RunStats()
-    pending: list[Segment] = []
-    if segments:
-        with timer.step("memory"):
-            stats = replace(stats, memory=_memory_step(segments, options.memory))
-        pending = [s for s in segments if s.status != "memory"]
-        if pending:
-            model, translated, terms = _model_step(
-                pending, settings, options, glossary, timer, on_download, on_start
-            )
-            stats = replace(stats, translate=translated, terms=terms)
-        with timer.step("qa"):
-            stats = replace(stats, qa=qa_segments(segments))
-    run_dir = RunDir(options.outdir)
-    written: list[Path] = []
-    if prepared.docs:
-        with timer.step("write"):
-            written = _write_outputs(prepared, run_dir, options, settings, model, glossary, run_id)
-    timer.timings["total"] = sum(timer.timings.values())
-    chars = sum(len(s.normalized) for s in pending if s.status == "translated")
-    if chars and timer.timings.get("translate"):
-        speed = round(chars / timer.timings["translate"], 1)
-        stats = replace(stats, chars=chars, chars_per_second=speed)
-    run_json = {"id": run_id} | signature(settings, model, timer.timings, prepared, stats)
-    run_json["glossary"] = {
-        "files": [asdict(f) for f in describe_glossary_files(glossary_files)],
-        "terms": len(glossary) if glossary is not None else 0,
-        "approved": len(glossary.approved()) if glossary is not None else 0,
-        "enforce": asdict(options.enforce),
-    }
-    if prepared.docs:
-        written.append(run_dir.write_signature(run_json))
-    return RunResult(prepared, written, stats, run_json)
-
-
-def _write_outputs(
-    prepared: Prepared,
-    run_dir: RunDir,
-    options: RunOptions,
-    settings: Settings,
-    model: ModelSignature | None,
-    glossary: Glossary | None,
-    run_id: str,
-) -> list[Path]:
-    """Step 8: per-document Markdown, segments.jsonl, documents.jsonl and requested exports."""
-    written: list[Path] = []
-    for doc in prepared.docs:
-        written += write_document_outputs(doc, run_dir)
-    written.append(run_dir.write_segments(prepared.docs))
-    written.append(run_dir.write_documents(prepared.docs))
-    if options.exports:
-        run = run_info(model, asdict(settings), run_id, run_dir.path)
-        written += export_documents(prepared.docs, run_dir.path, options.exports, glossary, run)
-    return written
-
-
-def run_info(
-    model: ModelSignature | None, settings: dict[str, Any], run_id: str, run_dir: Path
-) -> RunInfo:
-    """What the exports say about the run that made them."""
-    return RunInfo(
-        tool_version=__version__,
-        model_name=f"{model['model']} {model['version']}" if model else "unknown",
-        created=datetime.now(UTC),
+    started = time.perf_counter()
+    check_output(options.outdir, inputs)
+    job = Job(
         settings=settings,
-        run_id=run_id,
-        run_dir=str(Path(run_dir).resolve()),
+        package=None,
+        enforce=options.enforce,
+        glossary=glossary,
+        glossary_files=tuple(glossary_files),
+        use_cache=options.use_cache,
+        memory=options.memory,
+        stdin=stdin,
+    )
+    with job.timer.step("load_model"):
+        job.package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
+    executor = executor or LocalExecutor()
+    executor.start()
+    try:
+        return _stream(inputs, options, job, executor, progress, started)
+    finally:
+        executor.stop()
+
+
+def _stream(
+    inputs: list[str],
+    options: RunOptions,
+    job: Job,
+    executor: Executor,
+    progress: RunProgress | None,
+    started: float,
+) -> RunResult:
+    """:func:`translate_run` once the model is resolved and the executor started: lock the
+    folder, stream the inputs through the executor writing each group, then the run-level
+    files."""
+    run_dir, timer = RunDir(options.outdir), job.timer
+    make_output(options.outdir)
+    failures: list[PipelineError] = []
+    with RunLock(run_dir), _writes(run_dir):
+        recorded = folder_settings(job.settings, options, job.model_package, job.glossary_files)
+        with Recorder(run_dir, recorded, uuid.uuid4().hex[:16], force=options.force) as recorder:
+            writer = DocumentWriter(run_dir, recorder, options, job)
+            works = _works(inputs, options.outdir, recorder, failures)
+            if progress is not None:
+                _plan(inputs, options.outdir, progress)
+                job.on_prepared = lambda w: progress.prepared(1, w.size, chars(w.docs))
+                job.on_segments = progress.translated
+            for group in executor.run(works, job):
+                with timer.step("write"):
+                    _write_group(group, writer, failures, progress)
+                    recorder.sync()
+            with timer.step("write"):
+                recorder.finish()
+        totals = writer.totals
+        files = totals.files
+        if totals.documents and options.exports:
+            with timer.step("export"):
+                files += len(_export_run_level(run_dir, options, recorder, job))
+        timer.timings["total"] = time.perf_counter() - started
+        stats = _run_stats(job, totals, timer)
+        run_json = _signature(recorder.run_id, job, options, totals, failures, stats)
+        if totals.documents:
+            run_dir.write_signature(run_json)
+            files += 1
+    return RunResult(
+        run_dir=options.outdir,
+        documents=totals.documents,
+        segments=totals.segments,
+        kept=totals.kept,
+        removed=recorder.removed,
+        files=files,
+        failures=failures,
+        stats=stats,
+        signature=run_json,
     )
 
 
-def export_documents(
-    docs: list[Document],
-    dest: Path,
-    formats: tuple[ExportFormat, ...],
-    glossary: Glossary | None,
-    run: RunInfo,
+def _write_group(
+    group: list[Work],
+    writer: DocumentWriter,
+    failures: list[PipelineError],
+    progress: RunProgress | None,
+) -> None:
+    """Write a group's documents in order, then drop them."""
+    for work in group:
+        writer.write(work)
+        if work.failure is not None:
+            failures.append(work.failure)
+        if progress is not None:
+            progress.written(len(work.docs) or 1, work.size, chars(work.docs))
+        work.docs = []
+
+
+@contextlib.contextmanager
+def _writes(run_dir: RunDir) -> Iterator[None]:
+    """A write into the run folder that fails (a full disk, a folder made read-only) ends the
+    run with one line; what is complete stays complete (see :mod:`pipeline.store.runfolder`)."""
+    try:
+        yield
+    except OSError as exc:
+        raise write_error(exc, Path(exc.filename or run_dir.path)) from None
+
+
+def _plan(inputs: list[str], outdir: Path, progress: RunProgress) -> None:
+    """Count the inputs and their bytes (one walk, nothing read), for the progress display."""
+    count = size = 0
+    for source in iter_discover(inputs, [], exclude=[outdir]):
+        count += 1
+        size += input_size(source)
+    progress.planned(count, size)
+
+
+def _works(
+    inputs: list[str], outdir: Path, recorder: Recorder, failures: list[PipelineError]
+) -> Iterator[Work]:
+    """The run's inputs in order, discovered lazily (the output folder skipped); those a
+    resumed run finished already, unchanged, are marked kept."""
+    for order, source in enumerate(iter_discover(inputs, failures, exclude=[outdir])):
+        work = Work(source, order, size=input_size(source))
+        if recorder.resuming and source != "-":
+            work.fingerprint = file_fingerprint(source)
+            work.kept = recorder.kept(source, work.fingerprint) is not None
+        yield work
+
+
+def _export_run_level(
+    run_dir: RunDir, options: RunOptions, recorder: Recorder, job: Job
 ) -> list[Path]:
-    """Write review exports (TMX, XLIFF, TSV/CSV/Parquet, HTML) for translated documents; each
-    document's own glossed terms are marked beside the glossary's."""
+    """Run-level exports (TMX, tables, review page) from ``documents.jsonl``, streamed."""
+    formats = [f for f in options.exports if f not in PER_DOCUMENT]
+    if not formats:
+        return []
+    run = recorded_run_info(job.model, asdict(job.settings), recorder, run_dir.path)
+    glossary = job.glossary
     lookup = term_lookup_from(glossary.terms) if glossary is not None else None
-    files = export_run(docs, run, dest, formats, lookup)
+    files = export_run(run_dir.stored_documents(), run, run_dir.path, formats, lookup)
     return [path for paths in files.values() for path in paths]
+
+
+def _run_stats(job: Job, totals: Totals, timer: Timer) -> RunStats:
+    """This run's step counts; QA totals cover every document of the run, kept ones too."""
+    stats = job.stats
+    qa = QAStats({flag: totals.flags.get(flag, 0) for flag in QA_FLAGS})
+    chars = stats.translate.chars if stats.translate is not None else 0
+    seconds = timer.timings.get("translate", 0.0)
+    speed = round(chars / seconds, 1) if chars and seconds else 0.0
+    return RunStats(
+        memory=stats.memory,
+        translate=stats.translate,
+        terms=stats.terms,
+        qa=qa if totals.segments else None,
+        chars=chars if speed else 0,
+        chars_per_second=speed,
+    )
+
+
+def _signature(
+    run_id: str,
+    job: Job,
+    options: RunOptions,
+    totals: Totals,
+    failures: list[PipelineError],
+    stats: RunStats,
+) -> dict[str, Any]:
+    """The run signature written as ``run.json``: enough to reproduce or compare a run, and
+    counters only — each document's record is in ``manifest.jsonl``."""
+    glossary = job.glossary
+    return {
+        "id": run_id,
+        "tool": "zhen",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "model": job.model,
+        "settings": asdict(job.settings),
+        "packages": package_versions(),
+        "timings": {k: round(v, 3) for k, v in job.timer.timings.items()},
+        "documents": {
+            "total": totals.documents,
+            "kept": totals.kept,
+            "segments": totals.segments,
+            "characters": totals.chars,
+            "statuses": dict(sorted(totals.statuses.items())),
+            "failed": len(failures),
+        },
+        "failures": [{"file": e.file, "stage": e.stage, "message": e.message} for e in failures],
+        "stats": stats.to_json()
+        | ({"cache_writes_skipped": job.cache_skipped} if job.cache_skipped else {}),
+        "glossary": {
+            "files": [asdict(f) for f in describe_glossary_files(job.glossary_files)],
+            "terms": len(glossary) if glossary is not None else 0,
+            "approved": len(glossary.approved()) if glossary is not None else 0,
+            "enforce": asdict(options.enforce),
+        },
+    }
 
 
 def corpus_texts(
@@ -390,5 +427,6 @@ def export_existing_run(
         glossary_files, warnings = recorded_glossary_files(meta.get("glossary") or {})
     glossary = load_glossaries(glossary_files, NormalizeSettings()) if glossary_files else None
     info = run_info(meta.get("model"), meta.get("settings") or {}, meta.get("id", ""), run_dir)
-    written = export_documents(run.read_documents(), dest, formats, glossary, info)
-    return Exported(written, warnings)
+    lookup = term_lookup_from(glossary.terms) if glossary is not None else None
+    files = export_run(run.stored_documents(), info, dest, formats, lookup)
+    return Exported([path for paths in files.values() for path in paths], warnings)

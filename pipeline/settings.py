@@ -25,6 +25,9 @@ EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "
 STRATEGIES: tuple[EnforceStrategy, ...] = get_args(EnforceStrategy)
 ExportFormat = Literal["tmx", "xliff", "xliff12", "omegat", "tsv", "csv", "parquet", "html"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+ExecutorName = Literal["local", "ray"]
+"""Where a run's documents are prepared and translated: this process, or a Ray cluster."""
+EXECUTORS: tuple[ExecutorName, ...] = get_args(ExecutorName)
 SegmentsFormat = Literal["jsonl", "tsv"]
 """How ``zhen segment`` prints segments."""
 
@@ -65,6 +68,10 @@ class TranslateSettings:
     quality (chrF 54.2 vs 54.6; beam 1: 53.4) for ~60% of its CPU time. ``threads`` 0 means
     one per physical core. ``batch_tokens`` ≥1024 costs the same CPU (256 costs 40% more);
     1024 keeps batches (cache commits, progress steps) short on a laptop — raise it on a GPU.
+    ``workers`` is the number of model replicas decoding batches at once (CTranslate2's
+    ``inter_threads``), sharing ``threads`` between them; 0 means one per physical core with one
+    thread each, which measured fastest on CPU (``bench/bench_scale.py``). It never changes a
+    translation, so it is not part of the cache namespace.
     """
 
     model: Path | None = None
@@ -72,6 +79,7 @@ class TranslateSettings:
     device: Device = "cpu"
     compute_type: str = "int8"
     threads: int = 0
+    workers: int = 0
     batch_tokens: int = 1024
     cache_dir: Path | None = None
     max_decoding_length: int = 256
@@ -152,6 +160,7 @@ class RunOptions:
     """The parts of a translate run that are not stage settings: where things are and go.
 
     ``memory`` is a translation memory of reviewed edits to reuse before the model runs.
+    ``force`` replaces a run with other settings in ``outdir`` instead of refusing it.
     """
 
     outdir: Path
@@ -160,3 +169,16 @@ class RunOptions:
     exports: tuple[ExportFormat, ...] = ()
     use_cache: bool = True
     memory: Path | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """How ``--executor ray`` uses a cluster: ``address`` of a running one (``None`` starts a
+    local Ray), ``actors`` translating at once (0: as many as the cluster's CPUs fit), and the
+    CPUs and GPUs each actor (one loaded model) asks for."""
+
+    address: str | None = None
+    actors: int = 0
+    actor_cpus: float = 1.0
+    actor_gpus: float = 0.0

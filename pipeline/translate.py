@@ -16,7 +16,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -76,15 +77,20 @@ def physical_cores() -> int:
 
 @functools.cache
 def _load_models(
-    model_dir: str, sp_model: str, device: str, compute_type: str, threads: int
+    model_dir: str, sp_model: str, device: str, compute_type: str, threads: int, workers: int = 1
 ) -> tuple[Any, Any]:
-    """Load translator and tokenizer once per process for each distinct configuration."""
+    """Load translator and tokenizer once per process for each distinct configuration;
+    ``workers`` replicas of the model, ``threads`` threads each."""
     # Lazy: native runtime; only translating needs it.
     import ctranslate2
     import sentencepiece
 
     translator = ctranslate2.Translator(
-        model_dir, device=device, compute_type=compute_type, intra_threads=threads
+        model_dir,
+        device=device,
+        compute_type=compute_type,
+        intra_threads=threads,
+        inter_threads=workers,
     )
     processor = sentencepiece.SentencePieceProcessor(model_file=sp_model)
     return translator, processor
@@ -162,6 +168,8 @@ class Engine:
     translator: Any = field(repr=False)
     processor: Any = field(repr=False)
     model_id: str = ""
+    workers: int = 1
+    """Replicas decoding batches at once (``threads`` is per replica)."""
 
     @property
     def batch_tokens(self) -> int:
@@ -234,11 +242,24 @@ def detokenize(tokens: Sequence[str], strip_prefix: Sequence[str] = ()) -> str:
     return _SPLIT_APOSTROPHE.sub("'", " ".join(text.split()))
 
 
+def replicas(settings: TranslateSettings, device: str) -> tuple[int, int]:
+    """``(workers, threads per worker)`` for ``settings`` on ``device``.
+
+    On CPU the default is one replica per physical core with one thread each: two replicas
+    × one thread did the same work with less CPU than one decode with two threads (see
+    ``bench/RESULTS.md``). Explicit ``threads`` are shared between the replicas; a GPU gets one
+    replica unless asked for more.
+    """
+    cores = settings.threads or physical_cores()
+    workers = settings.workers or (1 if device == "cuda" or settings.threads else cores)
+    return workers, max(1, cores // workers) if device == "cpu" else cores
+
+
 def load_engine(package: PackageInfo, settings: TranslateSettings) -> Engine:
     """Load ``package`` for ``settings``: the model is read once per process and reused."""
     device = _resolve_device(settings.device)
     _check_compute_type(device, settings.compute_type)
-    threads = settings.threads or physical_cores()
+    workers, threads = replicas(settings, device)
     try:
         translator, processor = _load_models(
             str(package.model_dir),
@@ -246,6 +267,7 @@ def load_engine(package: PackageInfo, settings: TranslateSettings) -> Engine:
             device,
             settings.compute_type,
             threads,
+            workers,
         )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(
@@ -260,6 +282,7 @@ def load_engine(package: PackageInfo, settings: TranslateSettings) -> Engine:
         translator=translator,
         processor=processor,
         model_id=fingerprint(package),
+        workers=workers,
     )
 
 
@@ -318,9 +341,8 @@ def _translate(
         progress(len(texts) - sum(map(len, positions.values())))
 
     pending = list(positions)
-    for batch in make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens):
-        sources = [pending[i] for i in batch]
-        results = engine.translate(sources)
+    batches = make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens)
+    for sources, results in _decoded([[pending[i] for i in b] for b in batches], engine):
         if cache is not None:
             cache.put_many(namespace, zip(sources, results, strict=True))
         done = 0
@@ -333,6 +355,23 @@ def _translate(
         if progress is not None:
             progress(done)
     return out
+
+
+def _decoded(batches: list[list[str]], engine: TextEngine) -> Iterator[tuple[list[str], list[str]]]:
+    """``(sources, translations)`` per batch, in order. An :class:`Engine` with several
+    replicas gets as many batches at once from a thread pool (CTranslate2 releases the GIL and
+    hands each call to a free replica), so every core decodes; results still come back, and
+    are cached and counted, in batch order."""
+    workers = engine.workers if isinstance(engine, Engine) else 1
+    if workers <= 1 or len(batches) <= 1:
+        for sources in batches:
+            yield sources, engine.translate(sources)
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="zhen-decode")
+    try:
+        yield from zip(batches, pool.map(engine.translate, batches), strict=True)
+    finally:
+        pool.shutdown(cancel_futures=True)  # an interrupted run waits for running batches only
 
 
 def translate_texts(

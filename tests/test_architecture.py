@@ -16,6 +16,7 @@ HEAVY = frozenset(
         "charset_normalizer",
         "rich",
         "rjieba",
+        "ray",
     }
 )
 """Third-party packages slow enough to import that only the code needing them may load them."""

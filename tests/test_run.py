@@ -64,14 +64,14 @@ def test_tiny_model_run_writes_every_output(tiny_archive: Path, model_dirs, tmp_
     out = tmp_path / "out"
     options = RunOptions(outdir=out, dirs=model_dirs, exports=ALL_FORMATS)
     result = translate_run([str(SAMPLES)], settings, options)
-    assert not result.prepared.failures
-    ids = {d.id for d in result.prepared.docs}
+    assert not result.failures
+    ids = {d.id for d in list(result.iter_documents())}
     assert len(ids) == 4
     for doc_id in ids:
         assert (out / f"{doc_id}.en.md").is_file()
         assert (out / f"{doc_id}.bilingual.md").read_text(encoding="utf-8").strip()
     records = [json.loads(x) for x in (out / "segments.jsonl").read_text().splitlines()]
-    assert len(records) == sum(len(d.segments) for d in result.prepared.docs)
+    assert len(records) == sum(len(d.segments) for d in list(result.iter_documents()))
     assert {"id", "source", "normalized", "en"} <= records[0].keys()
     assert all("▁" not in r["en"] for r in records)
     run = json.loads((out / "run.json").read_text())
@@ -82,7 +82,7 @@ def test_tiny_model_run_writes_every_output(tiny_archive: Path, model_dirs, tmp_
     assert run["stats"]["translate"]["segments"] == len(records)
     assert (out / "bilingual.tmx").is_file() and (out / "review.html").is_file()
     # the original of the Traditional sample is kept beside its normalized text
-    traditional = next(d for d in result.prepared.docs if "zh-tw" in d.id)
+    traditional = next(d for d in list(result.iter_documents()) if "zh-tw" in d.id)
     assert any(s.source != s.normalized for s in traditional.segments)
 
 
@@ -111,7 +111,7 @@ def test_bad_input_writes_nothing_for_it(tiny_archive: Path, model_dirs, tmp_pat
         _settings(tiny_archive, tmp_path),
         RunOptions(outdir=out, dirs=model_dirs),
     )
-    assert len(result.prepared.failures) == 1
+    assert len(result.failures) == 1
     assert not list(out.glob("bad*"))
     assert not list(out.glob(".*tmp"))
     assert (out / "new-start-brief.en.md").is_file()
@@ -210,7 +210,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 @pytest.mark.model
 def test_real_run_outputs_english(real_run: tuple[Path, object]) -> None:
     out, result = real_run
-    assert not result.prepared.failures
+    assert not result.failures
     english = (out / "rfi-feed-export.en.md").read_text(encoding="utf-8")
     assert "missile" in english and "China" in english
     assert "▁" not in english
@@ -230,14 +230,14 @@ def test_real_run_exports_parse_in_real_consumers(real_run: tuple[Path, object])
     from translate.storage import tmx, xliff
 
     out, result = real_run
-    segments = [s for d in result.prepared.docs for s in d.segments]
+    segments = [s for d in list(result.iter_documents()) for s in d.segments]
     store = tmx.tmxfile.parsefile(str(out / "bilingual.tmx"))
     units = [u for u in store.units if u.source]
     assert len(units) == len(segments)
     assert {u.getid() for u in units} == {s.id for s in segments}
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     xliff2 = sorted((out / "xliff").glob("*.xlf"))
-    assert len(xliff2) == len(result.prepared.docs)
+    assert len(xliff2) == len(list(result.iter_documents()))
     for path in xliff2:
         assert schema.validate(etree.parse(str(path))), schema.error_log
     for path in sorted((out / "xliff12").glob("*.xlf")):

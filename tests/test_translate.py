@@ -22,6 +22,7 @@ from pipeline.translate import (
     make_batches,
     needs_translation,
     physical_cores,
+    replicas,
     target_pieces,
     target_vocabulary,
     translate_segments,
@@ -290,3 +291,23 @@ def test_real_model_translates_key_words(real_package: PackageInfo) -> None:
     assert out[-1] == "https://example.com"
     forced = engine.translate([REAL_CASES[0][0]], ["Beijing"])[0]
     assert forced.startswith("Beijing") and "missile" in forced
+
+
+def test_replicas_default_to_one_per_core_with_a_thread_each() -> None:
+    cores = physical_cores()
+    assert replicas(TranslateSettings(), "cpu") == (cores, 1)
+    assert replicas(TranslateSettings(threads=4), "cpu") == (1, 4)
+    assert replicas(TranslateSettings(threads=4, workers=2), "cpu") == (2, 2)
+    assert replicas(TranslateSettings(workers=3, threads=2), "cpu") == (3, 1)
+    assert replicas(TranslateSettings(), "cuda")[0] == 1
+
+
+def test_several_replicas_translate_exactly_as_one(tiny_package: PackageInfo) -> None:
+    """Batches decoded at once by two replicas come back in order, with the same English."""
+    texts = [f"中国周日试射了第{i}枚导弹。" * (1 + i % 4) for i in range(60)]
+    one = load_engine(tiny_package, replace(TINY, batch_tokens=64))
+    two = load_engine(tiny_package, replace(TINY, batch_tokens=64, workers=2))
+    assert (one.workers, two.workers) == (1, 2)
+    done: list[int] = []
+    assert translate_texts(texts, two, progress=done.append) == translate_texts(texts, one)
+    assert sum(done) == len(texts)

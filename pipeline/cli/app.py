@@ -40,8 +40,10 @@ from pipeline.settings import (
     EXPORT_FORMATS,
     Device,
     EnforceSettings,
+    ExecutorName,
     IngestSettings,
     NormalizeSettings,
+    RayOptions,
     RunOptions,
     Script,
     SegmentSettings,
@@ -68,6 +70,7 @@ app.add_typer(glossary_app, name="glossary")
 app.add_typer(review_app, name="review")
 
 DEFAULTS = TranslateSettings()
+RAY_DEFAULTS = RayOptions()
 SEGMENT_DEFAULTS = SegmentSettings()
 
 
@@ -171,6 +174,14 @@ def translate(
     threads: Annotated[
         int, typer.Option(min=0, metavar="N", help="CPU threads (0 = physical cores).")
     ] = DEFAULTS.threads,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help="Model replicas decoding at once, sharing the threads (0 = one per core).",
+        ),
+    ] = DEFAULTS.workers,
     batch_tokens: Annotated[
         int, typer.Option("--batch-tokens", min=1, metavar="N", help="Source tokens per batch.")
     ] = DEFAULTS.batch_tokens,
@@ -204,13 +215,43 @@ def translate(
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a run with other settings in the -o folder."),
+    ] = False,
+    executor: Annotated[
+        ExecutorName, typer.Option("--executor", help="Where documents are translated.")
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="Ray cluster to use (default: start a local Ray).",
+        ),
+    ] = None,
+    ray_actors: Annotated[
+        int,
+        typer.Option(
+            "--ray-actors", min=0, metavar="N", help="Ray actors translating (0 = fill the CPUs)."
+        ),
+    ] = RAY_DEFAULTS.actors,
+    ray_actor_cpus: Annotated[
+        float,
+        typer.Option("--ray-actor-cpus", min=0.01, metavar="N", help="CPUs per Ray actor."),
+    ] = RAY_DEFAULTS.actor_cpus,
+    ray_actor_gpus: Annotated[
+        float, typer.Option("--ray-actor-gpus", min=0, metavar="N", help="GPUs per Ray actor.")
+    ] = RAY_DEFAULTS.actor_gpus,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json."""
+    """Translate documents to English: Markdown, bilingual Markdown, segments.jsonl, run.json.
+
+    Re-running the same command into the same -o folder resumes an interrupted run.
+    """
     # Lazy: zhen --help must not load the library.
-    from pipeline.cli.progress import details, download_bar, glossary_line, segment_bar, summary
-    from pipeline.export import render_english
+    from pipeline.cli.progress import details, download_bar, glossary_line, run_bars, summary
     from pipeline.packages import default_dirs
 
     # Lazy: the orchestrator imports every stage.
@@ -232,12 +273,19 @@ def translate(
             device=device,
             compute_type=compute_type,
             threads=threads,
+            workers=workers,
             batch_tokens=batch_tokens,
             cache_dir=cache_dir or dirs.cache_dir.parent / "translations",
         ),
     )
     paths = glossary_paths(glossary, no_glossary)
     loaded = load_glossary(paths, settings)
+    chosen = None
+    if executor == "ray":
+        # Lazy: the Ray executor (and Ray itself) only when asked for.
+        from pipeline.executors.ray import RayExecutor
+
+        chosen = RayExecutor(RayOptions(ray_address, ray_actors, ray_actor_cpus, ray_actor_gpus))
     with tempfile.TemporaryDirectory(prefix="zhen-stdout-") as scratch:
         options = RunOptions(
             outdir=Path(scratch) if to_stdout else out,
@@ -246,8 +294,9 @@ def translate(
             exports=export.names if export else (),
             use_cache=not no_cache,
             memory=memory,
+            force=force,
         )
-        with download_bar(not quiet) as on_download, segment_bar(not quiet) as on_start:
+        with download_bar(not quiet) as on_download, run_bars(not quiet) as bars:
             result = translate_run(
                 inputs,
                 settings,
@@ -256,19 +305,22 @@ def translate(
                 glossary_files=paths,
                 stdin=stdin_bytes(inputs),
                 on_download=on_download,
-                on_start=on_start,
+                progress=bars,
+                executor=chosen,
             )
-    if to_stdout:
-        sys.stdout.write("\n".join(render_english(doc) for doc in result.prepared.docs))
-        result.written = []  # the scratch folder is gone: the summary must not point at it
+        more = details(result) if verbose else ""  # reads the run folder, still there
+        if to_stdout:
+            english = [path.read_text(encoding="utf-8") for path in result.english_files()]
+            sys.stdout.write("\n".join(english))
+            result.files = 0  # the scratch folder is going: the summary must not point at it
     if not quiet:
         typer.echo(summary(result), err=True)
         typer.echo(glossary_line(result, no_glossary), err=True)
-    if verbose:
-        typer.echo(details(result), err=True)
-    for exc in result.prepared.failures:
+    if more:
+        typer.echo(more, err=True)
+    for exc in result.failures:
         report(exc)
-    if result.prepared.failures:
+    if result.failures:
         raise typer.Exit(1)
 
 

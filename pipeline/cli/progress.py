@@ -10,12 +10,14 @@ if TYPE_CHECKING:
     from pipeline.run import RunResult
 
 
-def _progress() -> Any:
-    """A rich progress display on standard error (it degrades to nothing when not a terminal)."""
+def _progress(bytes_done: bool = False) -> Any:
+    """A rich progress display on standard error (it degrades to nothing when not a terminal);
+    ``bytes_done`` shows amounts as sizes (MB of input) rather than counts."""
     # Lazy: ~110 ms to import; only progress output needs it.
     from rich.console import Console
     from rich.progress import (
         BarColumn,
+        DownloadColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
@@ -23,10 +25,16 @@ def _progress() -> Any:
         TimeRemainingColumn,
     )
 
+    class Amount(DownloadColumn):
+        """Sizes where the task has a total; nothing where it only counts (translating)."""
+
+        def render(self, task: Any) -> Any:
+            return super().render(task) if task.total is not None else ""
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        Amount() if bytes_done else MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
@@ -34,20 +42,59 @@ def _progress() -> Any:
     )
 
 
+class RunBars:
+    """The run's progress: inputs read, segments translated, documents written. Reading and
+    writing are measured in bytes of input, known before anything is read, so the time left on
+    the writing line is an estimate by the size of what is left, not by segment counts."""
+
+    def __init__(self) -> None:
+        self.progress: Any = None
+        self.inputs = self.read = self.written_docs = self.chars = self.segments = 0
+        self.tasks: dict[str, Any] = {}
+
+    def planned(self, inputs: int, size: int) -> None:
+        """Start drawing (only now, so a run refused before any work prints nothing)."""
+        self.inputs = inputs
+        self.progress = _progress(bytes_done=True)
+        self.progress.start()
+        add = self.progress.add_task
+        self.tasks["read"] = add(self._read_text(), total=size or None)
+        self.tasks["translate"] = add("translating: 0 segments", total=None)
+        self.tasks["write"] = add(self._write_text(), total=size or None)
+
+    def prepared(self, inputs: int, size: int, chars: int) -> None:
+        self.read += inputs
+        self.progress.update(self.tasks["read"], advance=size, description=self._read_text())
+
+    def translated(self, segments: int) -> None:
+        self.segments += segments
+        description = f"translating: {self.segments:,} segments"
+        self.progress.update(self.tasks["translate"], description=description)
+
+    def written(self, documents: int, size: int, chars: int) -> None:
+        self.written_docs += documents
+        self.chars += chars
+        self.progress.update(self.tasks["write"], advance=size, description=self._write_text())
+
+    def _read_text(self) -> str:
+        return f"reading: {self.read:,}/{self.inputs:,} inputs"
+
+    def _write_text(self) -> str:
+        return f"written: {self.written_docs:,} documents, {self.chars:,} characters"
+
+
 @contextlib.contextmanager
-def segment_bar(enabled: bool = True) -> Iterator[Callable[[int], Callable[[int], None]] | None]:
-    """Yield ``on_start(total)`` → per-segment ``advance(n)`` callback, drawing a bar (``None``
-    when not ``enabled``: ``--quiet``)."""
+def run_bars(enabled: bool = True) -> Iterator[RunBars | None]:
+    """Yield the run's progress display (``None`` when not ``enabled``: ``--quiet``)."""
     if not enabled:
         yield None
         return
-    with _progress() as progress:
-
-        def on_start(total: int) -> Callable[[int], None]:
-            task = progress.add_task("translating segments", total=total)
-            return lambda n: progress.advance(task, n)
-
-        yield on_start
+    bars = RunBars()
+    try:
+        yield bars
+    finally:
+        if bars.progress is not None:
+            bars.progress.stop()
 
 
 @contextlib.contextmanager
@@ -71,9 +118,11 @@ def download_bar(enabled: bool = True) -> Iterator[Callable[[int, int | None], N
 def summary(result: RunResult) -> str:
     """A few lines a user reads after a run: what was done, how fast, what needs review."""
     stats = result.stats
-    docs = len(result.prepared.docs)
-    segs = sum(len(d.segments) for d in result.prepared.docs)
-    lines = [f"{docs} document(s), {segs} segment(s)"]
+    lines = [f"{result.documents} document(s), {result.segments} segment(s)"]
+    if result.kept:
+        lines.append(
+            f"resumed: {result.kept} document(s) finished by the earlier run were kept as they were"
+        )
     if stats.qa is not None:
         tr = stats.translate
         counts = {
@@ -82,7 +131,9 @@ def summary(result: RunResult) -> str:
             "memory": stats.memory.reused,
             "skipped": tr.skipped if tr else 0,
         }
-        lines.append("segments: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        done = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+        if done:
+            lines.append("segments: " + done)
         terms = stats.terms
         if terms is not None and terms.found:
             lines.append(
@@ -97,10 +148,15 @@ def summary(result: RunResult) -> str:
     flags = {k: v for k, v in stats.qa.to_json().items() if v} if stats.qa else {}
     if flags:
         lines.append("QA flags: " + ", ".join(f"{k} {v}" for k, v in flags.items()))
-    if result.written:
-        lines.append(f"wrote {len(result.written)} file(s) to {result.written[-1].parent}")
-    if result.prepared.failures:
-        lines.append(f"{len(result.prepared.failures)} input(s) failed (see below)")
+    if result.files:
+        lines.append(f"wrote {result.files} file(s) to {result.run_dir}")
+    if result.removed:
+        lines.append(
+            f"removed the files of {result.removed} document(s) of the earlier run "
+            "that are no longer inputs"
+        )
+    if result.failures:
+        lines.append(f"{len(result.failures)} input(s) failed (see below)")
     return "\n".join(lines)
 
 
@@ -133,7 +189,7 @@ def details(result: RunResult) -> str:
             f"memory: {memory.reused} of {memory.looked_up} segment(s) reused, "
             f"{memory.suggested} with a close match suggested"
         )
-    for doc in result.prepared.docs:
+    for doc in result.iter_documents():
         lines.append(
             f"{doc.path}: {doc.format}, {doc.encoding}, {len(doc.blocks)} block(s), "
             f"{len(doc.segments)} segment(s)"

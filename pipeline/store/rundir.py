@@ -3,15 +3,19 @@
 A ``zhen translate -o OUT`` folder holds per-document Markdown (``<doc>.en.md``,
 ``<doc>.bilingual.md``), the aligned pairs (``segments.jsonl``), whole documents
 (``documents.jsonl``, so ``zhen export`` and ``zhen review`` can rebuild a run without
-translating it again), the run signature (``run.json``), the review exports, and the
-translation memory ``zhen review import`` writes (``memory.sqlite3``).
+translating it again), which documents are complete (``manifest.jsonl``, see
+:mod:`pipeline.store.runfolder`), the run signature (``run.json``, written last), the review
+exports, and the translation memory ``zhen review import`` writes (``memory.sqlite3``).
+
+Documents are read back one line at a time (:meth:`RunDir.iter_documents`), so exporting or
+reviewing a run of any size holds one document in memory, not the run.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -36,6 +40,25 @@ def segment_record(seg: Segment) -> dict[str, Any]:
     }
 
 
+def segment_lines(doc: Document) -> str:
+    """A document's lines of ``segments.jsonl``."""
+    return "".join(json.dumps(segment_record(s), ensure_ascii=False) + "\n" for s in doc.segments)
+
+
+def document_line(doc: Document) -> str:
+    """A document's line of ``documents.jsonl``: what ``asdict`` gives, but the JSON encoder
+    walks the dataclasses itself (``asdict`` deep-copies every value first, which took most of
+    the time of writing a long document)."""
+    return json.dumps(doc, ensure_ascii=False, default=_fields) + "\n"
+
+
+def _fields(value: object) -> dict[str, Any]:
+    """A dataclass instance's fields, in declaration order, for the JSON encoder."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def document_from_json(raw: dict[str, Any]) -> Document:
     """A document from one line of ``documents.jsonl``."""
     raw["meta"] = Metadata(**raw["meta"])
@@ -57,6 +80,8 @@ class RunDir:
     SEGMENTS: ClassVar[str] = "segments.jsonl"
     DOCUMENTS: ClassVar[str] = "documents.jsonl"
     SIGNATURE: ClassVar[str] = "run.json"
+    MANIFEST: ClassVar[str] = "manifest.jsonl"
+    LOCK: ClassVar[str] = ".zhen.lock"
     MEMORY: ClassVar[str] = "memory.sqlite3"
     EXPORTS: ClassVar[dict[ExportFormat, str]] = {
         "tmx": "bilingual.tmx",
@@ -83,8 +108,23 @@ class RunDir:
         return self.path / self.SIGNATURE
 
     @property
+    def manifest(self) -> Path:
+        return self.path / self.MANIFEST
+
+    @property
+    def lock(self) -> Path:
+        return self.path / self.LOCK
+
+    @property
     def memory(self) -> Path:
         return self.path / self.MEMORY
+
+    def run_files(self) -> list[Path]:
+        """The run-level files a run writes (whether or not they exist): records, manifest,
+        signature and single-file exports; per-document files are listed in the manifest."""
+        names = [self.SEGMENTS, self.DOCUMENTS, self.MANIFEST, self.SIGNATURE]
+        names += [name for fmt, name in self.EXPORTS.items() if fmt not in PER_DOCUMENT]
+        return [self.path / name for name in names]
 
     def english(self, doc_id: str) -> Path:
         """The English article of one document."""
@@ -106,21 +146,29 @@ class RunDir:
         """All segments of a run, one JSON object per line, in document order."""
         with atomic_open(self.segments) as fh:
             for doc in docs:
-                for seg in doc.segments:
-                    fh.write(json.dumps(segment_record(seg), ensure_ascii=False) + "\n")
+                fh.write(segment_lines(doc))
         return self.segments
 
     def write_documents(self, docs: Iterable[Document]) -> Path:
         """Whole documents (metadata, blocks, segments) as JSON lines."""
         with atomic_open(self.documents) as fh:
             for doc in docs:
-                fh.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+                fh.write(document_line(doc))
         return self.documents
 
-    def read_documents(self) -> list[Document]:
-        """The documents :meth:`write_documents` wrote."""
+    def iter_documents(self) -> Iterator[Document]:
+        """The documents of ``documents.jsonl``, one at a time, in run order."""
         with open(self.documents, encoding="utf-8") as fh:
-            return [document_from_json(json.loads(line)) for line in fh]
+            for line in fh:
+                yield document_from_json(json.loads(line))
+
+    def read_documents(self) -> list[Document]:
+        """All documents of ``documents.jsonl`` (see :meth:`iter_documents` for large runs)."""
+        return list(self.iter_documents())
+
+    def stored_documents(self) -> StoredDocuments:
+        """The run's documents as an iterable that reads the file anew on each pass."""
+        return StoredDocuments(self)
 
     def write_signature(self, data: dict[str, Any]) -> Path:
         """``run.json``: pretty JSON, atomically."""
@@ -134,3 +182,18 @@ class RunDir:
             return {}
         data: dict[str, Any] = json.loads(self.signature.read_text(encoding="utf-8"))
         return data
+
+
+PER_DOCUMENT: frozenset[ExportFormat] = frozenset({"xliff", "xliff12", "omegat"})
+"""Exports written as one file per document (into :attr:`RunDir.EXPORTS` folders)."""
+
+
+@dataclass(frozen=True)
+class StoredDocuments:
+    """A run's documents on disk, iterable any number of times (exports take two passes: one
+    for the header's totals, one for the body), one document in memory at a time."""
+
+    run: RunDir
+
+    def __iter__(self) -> Iterator[Document]:
+        return self.run.iter_documents()

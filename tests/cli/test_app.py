@@ -208,3 +208,48 @@ def test_translate_says_when_no_glossary_was_found(
     assert result.exit_code == 0, result.output
     assert "glossaries: none found" in result.stderr
     assert "timings: " in result.stderr
+
+
+def test_rerun_resumes_and_other_settings_are_one_line(tiny_archive: Path, tmp_path: Path) -> None:
+    """The same command again keeps the finished documents; other settings are refused in one
+    line (no progress display drawn) until --force."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    base = ["translate", str(SAMPLES), "-o", str(tmp_path / "o"), "--model", str(tiny_archive),
+            "--cache-dir", str(tmp_path / "cache"), "--beam", "1", "--no-glossary",
+            "--workers", "2"]  # fmt: skip
+    assert runner.invoke(app, base, env=env).exit_code == 0
+    again = runner.invoke(app, base, env=env)
+    assert again.exit_code == 0 and "resumed: 4 document(s)" in again.stderr
+    other = runner.invoke(app, [*base, "--beam", "2"], env=env)
+    assert other.exit_code == 1
+    (line,) = other.stderr.strip().splitlines()
+    assert "other settings (translate.beam: 1 → 2)" in line and "--force" in line
+    forced = runner.invoke(app, [*base, "--beam", "2", "--force"], env=env)
+    assert forced.exit_code == 0 and "resumed" not in forced.stderr
+
+
+def test_output_folder_that_is_an_input_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("中国试射了导弹。\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["translate", str(tmp_path), "-o", str(tmp_path)],
+        env={"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "c")},
+    )
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "[run] the output folder is also an input" in line
+
+
+def test_executor_ray_without_ray_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    result = runner.invoke(
+        app,
+        ["translate", str(SAMPLES), "-o", str(tmp_path / "o"), "--executor", "ray"],
+        env={"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "c")},
+    )
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "uv run --extra ray zhen" in line and "pip install 'zhen[ray]'" in line
+    assert not (tmp_path / "o").exists()

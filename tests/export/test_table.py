@@ -74,3 +74,21 @@ def test_parquet_round_trips_with_lists_and_run_metadata(
     metadata = pl.read_parquet_metadata(path)
     assert metadata["zhen.model"] == "translate-zh_en-1_9"
     assert metadata["zhen.created"] == "2024-05-06T07:08:09+00:00"
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "parquet"])
+def test_tables_written_in_chunks_equal_one_frame(
+    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A large run is written a chunk of documents at a time: the file reads back the same."""
+    import pipeline.export.table as table
+
+    whole = export_run(docs, RUN, tmp_path / "whole", [fmt])[fmt][0]
+    monkeypatch.setattr(table, "CHUNK_SEGMENTS", 1)
+    chunked = export_run(docs, RUN, tmp_path / "chunked", [fmt])[fmt][0]
+    if fmt == "parquet":
+        assert pl.read_parquet(chunked).equals(pl.read_parquet(whole))
+        assert pl.read_parquet_metadata(chunked)["zhen.model"] == RUN.model_name
+    else:
+        assert chunked.read_bytes() == whole.read_bytes()
+    assert not [p for p in chunked.parent.iterdir() if p.name.startswith(".")]

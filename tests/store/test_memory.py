@@ -151,7 +151,7 @@ def test_translate_run_reuses_memory_before_the_model(
         outdir=tmp_path / "out", dirs=model_dirs, exports=("tsv",), memory=tmp_path / "tm.sqlite3"
     )
     result = translate_run([str(source)], settings, options)
-    segments = result.prepared.docs[0].segments
+    segments = next(result.iter_documents()).segments
     assert (segments[0].status, segments[0].en) == (
         "memory",
         "China test-fired a missile on Sunday.",

@@ -1,0 +1,158 @@
+"""The run's writing side: each finished document written in run order, under its final id.
+
+Executors hand inputs back in run order (:mod:`pipeline.executors`); :class:`DocumentWriter`
+gives each document its final id, writes its Markdown and per-document exports, then has the
+:class:`~pipeline.store.recorder.Recorder` append its records and manifest line, and counts the
+whole run (kept documents included) in :class:`Totals`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.document import Document
+from pipeline.executors import Job, ModelSignature
+from pipeline.executors.steps import DocumentIds, Work, provisional_id, rename
+from pipeline.export import RunInfo, exporter, term_lookup_from, write_document_outputs
+from pipeline.settings import RunOptions
+from pipeline.store.recorder import Recorder, write_error
+from pipeline.store.rundir import PER_DOCUMENT, RunDir
+from pipeline.store.runfolder import Entry
+
+
+@dataclass
+class Totals:
+    """Whole-run counts, summed from each document's manifest entry (kept ones included)."""
+
+    documents: int = 0
+    segments: int = 0
+    chars: int = 0
+    kept: int = 0
+    files: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+
+    def add(self, entry: Entry, kept: bool) -> None:
+        self.documents += 1
+        self.segments += entry.segments
+        self.chars += entry.chars
+        self.kept += kept
+        self.files += len(entry.files)
+        self.statuses.update(entry.statuses)
+        self.flags.update(entry.flags)
+
+
+def chars(docs: Iterable[Document]) -> int:
+    return sum(len(s.normalized) for d in docs for s in d.segments)
+
+
+class DocumentWriter:
+    """Writes each finished document (Markdown, per-document exports, records, manifest line)
+    in run order, giving it its final id; counts the whole run."""
+
+    def __init__(self, run_dir: RunDir, recorder: Recorder, options: RunOptions, job: Job) -> None:
+        self.run_dir, self.recorder, self.job = run_dir, recorder, job
+        self.ids = DocumentIds()
+        self.totals = Totals()
+        self.per_document = [f for f in options.exports if f in PER_DOCUMENT]
+        glossary = job.glossary
+        self.lookup = term_lookup_from(glossary.terms) if glossary is not None else None
+        self.settings = asdict(job.settings)
+
+    def write(self, work: Work) -> None:
+        """Write one input's documents (or keep them, when an earlier run finished them); a
+        failed write (full disk, lost permission) is one line, with finished documents kept."""
+        try:
+            self._write(work)
+        except OSError as exc:
+            raise write_error(exc, Path(exc.filename or self.run_dir.path)) from None
+
+    def _write(self, work: Work) -> None:
+        if work.kept and self._keep(work):
+            return
+        for part, (doc, base) in enumerate(zip(work.docs, work.bases, strict=True)):
+            rename(doc, self.ids.assign(base))
+            files = self._files(doc)
+            entry = _entry(doc, base, work, part, files, self.run_dir)
+            self.totals.add(self.recorder.record(entry, doc), kept=False)
+
+    def _keep(self, work: Work) -> bool:
+        """Keep a finished input's documents; when their ids would now differ (an input added
+        before them has the same name), load them back and write them under the new ids."""
+        entries = self.recorder.kept(work.source, work.fingerprint) or []
+        ids = [self.ids.assign(e.base) for e in entries]
+        if ids == [e.id for e in entries]:
+            self.recorder.keep(work.source)
+            for entry in entries:
+                self.totals.add(entry, kept=True)
+            return True
+        work.docs = [self.recorder.load(e) for e in entries]
+        work.bases = [e.base for e in entries]
+        for part, doc in enumerate(work.docs):
+            rename(doc, provisional_id(doc.id, work.order, part))
+        self.ids.release(ids)
+        return False
+
+    def _files(self, doc: Document) -> list[Path]:
+        files = write_document_outputs(doc, self.run_dir)
+        if self.per_document:
+            run = recorded_run_info(self.job.model, self.settings, self.recorder, self.run_dir.path)
+            for fmt in self.per_document:
+                files += exporter(fmt)([doc], run, self.run_dir.export(fmt), self.lookup)
+        return files
+
+
+def _entry(
+    doc: Document, base: str, work: Work, part: int, files: list[Path], run_dir: RunDir
+) -> Entry:
+    return Entry(
+        id=doc.id,
+        base=base,
+        source=work.source,
+        fingerprint=work.fingerprint,
+        part=part,
+        parts=len(work.docs),
+        format=doc.format,
+        encoding=doc.encoding,
+        title=doc.meta.title,
+        url=doc.meta.url,
+        blocks=len(doc.blocks),
+        segments=len(doc.segments),
+        chars=chars([doc]),
+        files=tuple(os.path.relpath(f, run_dir.path) for f in files),
+        documents=(0, 0),
+        records=(0, 0),
+        statuses=Counter(s.status for s in doc.segments),
+        flags=Counter(f for s in doc.segments for f in s.flags),
+    )
+
+
+def recorded_run_info(
+    model: ModelSignature | None, settings: dict[str, Any], recorder: Recorder, run_dir: Path
+) -> RunInfo:
+    return run_info(model, settings, recorder.run_id, run_dir, recorder.created)
+
+
+def run_info(
+    model: ModelSignature | None,
+    settings: dict[str, Any],
+    run_id: str,
+    run_dir: Path,
+    created: datetime | None = None,
+) -> RunInfo:
+    """What the exports say about the run that made them."""
+    return RunInfo(
+        tool_version=__version__,
+        model_name=f"{model['model']} {model['version']}" if model else "unknown",
+        created=created or datetime.now(UTC),
+        settings=settings,
+        run_id=run_id,
+        run_dir=str(Path(run_dir).resolve()),
+    )
