@@ -8,6 +8,8 @@ whole run (kept documents included) in :class:`Totals`.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -18,6 +20,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.document import Document
+from pipeline.errors import ExportError
 from pipeline.executors import Job, ModelSignature
 from pipeline.executors.steps import DocumentIds, Work, provisional_id, rename
 from pipeline.export import RunInfo, exporter, term_lookup_from, write_document_outputs
@@ -53,6 +56,11 @@ def chars(docs: Iterable[Document]) -> int:
     return sum(len(s.normalized) for d in docs for s in d.segments)
 
 
+_NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL})
+"""Write errors that come from a document's file name, not from the folder: that input fails,
+the run goes on."""
+
+
 class DocumentWriter:
     """Writes each finished document (Markdown, per-document exports, records, manifest line)
     in run order, giving it its final id; counts the whole run."""
@@ -79,9 +87,28 @@ class DocumentWriter:
             return
         for part, (doc, base) in enumerate(zip(work.docs, work.bases, strict=True)):
             rename(doc, self.ids.assign(base))
-            files = self._files(doc)
+            try:
+                files = self._files(doc)
+            except OSError as exc:
+                if exc.errno not in _NAME_ERRORS:
+                    raise
+                self._drop(doc)
+                work.failure = ExportError(
+                    f"cannot write its outputs as {doc.id!r} ({exc.strerror}); give the input "
+                    "a shorter or plainer file name",
+                    file=work.source,
+                )
+                return
             entry = _entry(doc, base, work, part, files, self.run_dir)
             self.totals.add(self.recorder.record(entry, doc), kept=False)
+
+    def _drop(self, doc: Document) -> None:
+        """Remove what was written of a document that could not be written whole."""
+        paths = [self.run_dir.english(doc.id), self.run_dir.bilingual(doc.id)]
+        paths += [self.run_dir.export(fmt) / f"{doc.id}.xlf" for fmt in self.per_document]
+        for path in paths:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def _keep(self, work: Work) -> bool:
         """Keep a finished input's documents; when their ids would now differ (an input added

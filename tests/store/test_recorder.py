@@ -199,6 +199,8 @@ def test_a_full_disk_leaves_a_consistent_folder_that_resumes(
 ) -> None:
     out = tmp_path / "out"
     settings = _settings(tiny_archive)
+    translate_run([str(SAMPLES / "new-start-brief.txt")], settings, _options(out, model_dirs))
+    assert (out / "run.json").is_file()  # a finished run, about to be extended
     real = Recorder._append
     calls = {"documents": 0}
 
@@ -212,13 +214,13 @@ def test_a_full_disk_leaves_a_consistent_folder_that_resumes(
     monkeypatch.setattr(Recorder, "_append", full_disk)
     with pytest.raises(RunFolderError, match=r"No space left on device.*run the same command"):
         translate_run([str(SAMPLES)], settings, _options(out, model_dirs))
-    assert not (out / "run.json").exists()
+    assert not (out / "run.json").exists()  # the old signature does not sit beside new records
     entries = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[1:]
-    assert len(entries) == 2
-    assert len(RunDir(out).read_documents()) == 2  # the records agree with the manifest
+    ids = [json.loads(e)["id"] for e in entries]
+    assert [d.id for d in RunDir(out).read_documents()] == ids  # records agree with the manifest
     monkeypatch.setattr(Recorder, "_append", real)
     result = translate_run([str(SAMPLES)], settings, _options(out, model_dirs))
-    assert (result.kept, result.documents) == (2, 4)
+    assert result.documents == 4 and result.kept == len(ids)
     assert len(RunDir(out).read_documents()) == 4
 
 
@@ -322,3 +324,59 @@ def test_resumed_run_keeps_the_run_id(
     different = replace(_settings(tiny_archive), translate=TranslateSettings(model=tiny_archive))
     third = translate_run([str(SAMPLES)], different, _options(out, model_dirs, force=True))
     assert third.signature["id"] != first.signature["id"]
+
+
+def test_after_documents_left_the_run_their_review_files_are_gone_and_import_works(
+    tiny_archive: Path, model_dirs: ModelDirs, tmp_path: Path
+) -> None:
+    """Issue 14: a re-run into an old folder used to leave b's XLIFF behind, and importing the
+    ``xliff/`` folder then failed on it."""
+    from pipeline.review.importer import import_review
+
+    corpus = _corpus(tmp_path / "in", {"a.txt": "中国试射了导弹。\n", "b.txt": "美国发表讲话。\n"})
+    out = tmp_path / "out"
+    options = _options(out, model_dirs, exports=("xliff",))
+    translate_run([str(corpus)], _settings(tiny_archive), options)
+    (corpus / "b.txt").unlink()
+    translate_run([str(corpus)], _settings(tiny_archive), options)
+    assert [p.name for p in (out / "xliff").iterdir()] == ["a.xlf"]
+    report = import_review(out / "xliff", run_dir=out)
+    assert report.stored == 0  # nothing reviewed yet, and nothing that does not match the run
+
+
+def test_an_input_whose_name_cannot_be_a_file_name_fails_alone(
+    tiny_archive: Path, model_dirs: ModelDirs, tmp_path: Path
+) -> None:
+    long = "导弹" * 40  # 80 characters, 240 bytes: the id fits, the temporary file name not
+    texts = {f"{long}.txt": "中国试射了导弹。\n", "b.txt": "美国发表讲话。\n"}
+    corpus = _corpus(tmp_path / "in", texts)
+    out = tmp_path / "out"
+    result = translate_run([str(corpus)], _settings(tiny_archive), _options(out, model_dirs))
+    (failure,) = result.failures
+    assert failure.file.endswith(f"{long}.txt") and "shorter or plainer file name" in str(failure)
+    assert result.documents == 1 and (out / "b.en.md").is_file()
+    assert [p.name for p in out.iterdir() if p.name.startswith("导弹")] == []
+
+
+def test_two_runs_started_at_once_on_one_folder(tiny_archive: Path, tmp_path: Path) -> None:
+    """Two real processes: one writes the folder, the other stops at once with one line."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "translate", str(SAMPLES), "-o", str(out), "-q",
+           "--model", str(tiny_archive), "--no-cache", "--no-glossary", "--beam", "1"]  # fmt: skip
+    env = {"XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CACHE_HOME": str(tmp_path / "c"),
+           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    procs = [subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    codes = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    finished = [err for code, err in codes if code == 0]
+    refused = [err for code, err in codes if code == 1]
+    if not refused:  # the first finished before the second started: both ran, one resumed
+        assert len(finished) == 2
+        return
+    assert len(finished) == 1
+    (line,) = refused[0].strip().splitlines()
+    assert "another zhen run" in line
+    run = json.loads((out / "run.json").read_text())
+    assert run["documents"]["total"] == 4 == len(list(out.glob("*.en.md")))
