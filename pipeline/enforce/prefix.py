@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from pipeline.translate import Engine, target_vocabulary
+from pipeline.translate import SCORE_BATCH_TOKENS, Engine, target_vocabulary
 
 Scorer = Callable[[list[str], list[str]], list[float]]
 """``scorer(sources, targets)`` → mean log-probability per piece of each target given its
@@ -42,7 +42,7 @@ def engine_scorer(engine: object) -> Scorer | None:
         src = [engine.processor.encode(s, out_type=str) for s in sources]
         tgt = [lang + engine.target_pieces(t) for t in targets]
         results = engine.translator.score_batch(
-            src, tgt, max_batch_size=engine.batch_tokens, batch_type="tokens"
+            src, tgt, max_batch_size=SCORE_BATCH_TOKENS, batch_type="tokens"
         )
         return [float(sum(r.log_probs)) / max(1, len(r.log_probs)) for r in results]
 
