@@ -54,6 +54,9 @@ class Recorder:
         ``(offset, length)``: six integers."""
         self._ids: set[str] = set()
         self._handles: dict[str, IO[bytes]] = {}
+        self._probes: dict[Path, int] = {}
+        self._verdicts: dict[tuple[str, str], list[Entry] | None] = {}
+        self._dirty = False
 
     def _refuse(self, old: dict[str, Any] | None) -> None:
         if old is not None:
@@ -103,19 +106,26 @@ class Recorder:
             with contextlib.suppress(OSError):
                 handle.close()
         self._handles.clear()
+        for fd in self._probes.values():
+            os.close(fd)
+        self._probes.clear()
 
     def kept(self, source: str, fingerprint: str) -> list[Entry] | None:
         """The complete, intact documents recorded for ``source`` with that ``fingerprint``
         when resuming, else ``None`` (the input has to be done)."""
         if not self.resuming or not fingerprint:
             return None
+        key = (source, fingerprint)
+        if key in self._verdicts:  # asked when the input was found, asked again when written
+            return self._verdicts.pop(key)
         parts = self.previous.by_source.get(source)
         if not parts or parts[0][2].fingerprint != fingerprint:
             return None
         entries = [entry for _, _, entry in parts]
         if len(entries) != entries[0].parts or not all(self._intact(e) for e in entries):
-            return None
-        return entries
+            entries = []
+        self._verdicts[key] = entries or None
+        return entries or None
 
     def _intact(self, entry: Entry) -> bool:
         """Its files exist and its records are where the manifest says."""
@@ -129,9 +139,9 @@ class Recorder:
             if length == 0:
                 continue
             try:
-                with open(path, "rb") as fh:
-                    fh.seek(offset)
-                    head = fh.read(min(length, _ID_PROBE + len(probe)))
+                if path not in self._probes:
+                    self._probes[path] = os.open(path, os.O_RDONLY)
+                head = os.pread(self._probes[path], min(length, _ID_PROBE + len(probe)), offset)
             except OSError:
                 return False
             if path == self.run.documents and not head.startswith(probe):
@@ -165,12 +175,18 @@ class Recorder:
         line = entry.to_json().encode("utf-8")
         offset = self._append("manifest", line)
         self._flush("manifest")
-        self._ids.add(entry.id)
+        if self.resuming:  # only a resumed run has files of earlier documents to tell apart
+            self._ids.add(entry.id)
         self._final.extend((offset, len(line), *documents, *records))
+        self._dirty = True
         return entry
 
     def sync(self) -> None:
-        """Make everything recorded so far durable (once per group of documents)."""
+        """Make everything recorded since the last call durable (once per group of documents;
+        nothing to do after a group of kept documents)."""
+        if not self._dirty:
+            return
+        self._dirty = False
         for name, handle in self._handles.items():
             try:
                 handle.flush()
@@ -181,6 +197,7 @@ class Recorder:
     def finish(self) -> int:
         """Remove files of documents no longer in the run and put the record files in run
         order; returns the number of documents in the run."""
+        self._dirty = True
         self.sync()
         self.__exit__()
         final = self._final
