@@ -13,18 +13,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.document import BlockKind, Metadata
-from pipeline.ingest.chrome import (
-    TITLE_SEPARATORS,
-    Candidate,
-    chrome_rule,
-    iso_date,
-    tight_break,
-)
+from pipeline.ingest.chrome import Candidate, chrome_rule
+from pipeline.ingest.dates import iso_date
+from pipeline.ingest.inline import Inline, image_markup
+from pipeline.ingest.titles import TITLE_SEPARATORS
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -110,49 +108,87 @@ def element_rule(tag: str, attrs: dict[str, Any]) -> str | None:
     return None
 
 
-_WS = re.compile(r"[ \t\n\r\f\u00a0\u200b]+")
+_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+_EMPHASIS = {
+    "b": "strong",
+    "strong": "strong",
+    "i": "em",
+    "em": "em",
+    "del": "strike",
+    "s": "strike",
+}
+_CAPTION_INLINE = frozenset({"small", "figcaption", "cite", "em", "i"})
+_CAPTION_CLASS = re.compile(r"(?i)caption|credit|desc")
+_LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
+_CAPTION_MAX = 120
 
 
-def collapse_ws(text: str) -> str:
-    """HTML whitespace rules, except that a line break between two CJK characters vanishes."""
+@dataclass
+class _Ctx:
+    """What the walk is inside: the block kind and level lines get, and inline state."""
 
-    def repl(m: re.Match[str]) -> str:
-        run = m.group()
-        if "\u200b" in run and not run.strip("\u200b"):
-            return ""
-        if "\n" in run or "\r" in run:
-            left = text[m.start() - 1] if m.start() else ""
-            right = text[m.end()] if m.end() < len(text) else ""
-            if tight_break(left, right):
-                return ""
-        return " "
-
-    return _WS.sub(repl, text).strip()
+    kind: BlockKind = "paragraph"
+    level: int = 0
+    headings_only: bool = False
+    in_link: bool = False
+    in_caption: bool = False
+    href: str = ""
 
 
 class _Walker:
-    """Depth-first walk: block elements become candidates, inline runs become their text."""
+    """Depth-first walk: block elements become candidates, inline runs their inline Markdown."""
 
     def __init__(self, total_chars: int, header_headings: bool) -> None:
         self.out: list[Candidate] = []
         self.total_chars = total_chars
         # Inside <article>/<main> a <header> holds the headline; a page-level one is site chrome.
         self.header_headings = header_headings
-        self._reset()
+        self.line = Inline()
+        self.caption_chars = 0
+        self.group = -1
+        self.groups = 0
+        self.marker = ""
+        self.lists: list[list[int]] = []  # [ordered (0/1), next number]
+        self.quotes = 0
+        self.tables = 0
 
-    def _reset(self) -> None:
-        self.pieces: list[str] = []
-        self.links = 0
-        self.link_chars = 0
-        self.other_chars = 0
-        self.href: str | None = None
-
-    def flush(self, kind: BlockKind, level: int) -> None:
-        text = collapse_ws("".join(self.pieces))
+    def flush(self, ctx: _Ctx, broken: bool = False) -> None:
+        """End the current line; ``broken`` when a ``<br>`` ended it (its lines form a group)."""
+        carry = self.line.emphasis()
+        text, plain = self.line.finish(html=True)
+        if broken and self.group < 0 and text:
+            self.group, self.groups = self.groups, self.groups + 1
         if text:
-            link_only = self.links == 1 and self.other_chars == 0 and self.link_chars > 0
-            self.out.append(Candidate(kind, text, level, link_only=link_only, href=self.href))
-        self._reset()
+            line = self.line
+            kind = ctx.kind
+            if (
+                kind == "paragraph"
+                and self.out
+                and self.out[-1].kind == "image"
+                and 0 < self.caption_chars >= len(plain.replace(" ", ""))
+                and len(plain) <= _CAPTION_MAX
+            ):
+                kind = "caption"
+            self.out.append(
+                Candidate(
+                    kind,
+                    text,
+                    ctx.level,
+                    plain=plain,
+                    link_only=line.links == 1 and line.other_chars == 0 and line.link_chars > 0,
+                    href=line.href,
+                    links=line.links,
+                    link_chars=line.link_chars,
+                    group=self.group,
+                    marker=self.marker if kind == "list_item" else "",
+                )
+            )
+            if kind == "list_item":
+                self.marker = ""
+        self.line = Inline()
+        self.caption_chars = 0
+        for kind_open in carry if broken else []:
+            self.line.open(kind_open)
 
     def _skip(self, node: LexborNode, tag: str) -> bool:
         if element_rule(tag, node.attributes) is None:
@@ -161,75 +197,184 @@ class _Walker:
             return True
         return len(node.text(strip=True)) < _WRAPPER_SHARE * self.total_chars
 
-    def walk(
-        self, node: LexborNode, kind: BlockKind, level: int, in_link: bool, headings_only: bool
-    ) -> None:
+    def walk(self, node: LexborNode, ctx: _Ctx) -> None:
         for child in node.iter(include_text=True):
             tag = child.tag or ""
             if tag == "-text":
-                if not headings_only:
-                    self._text(child.text_content or "", in_link)
+                if not ctx.headings_only:
+                    self._text(child.text_content or "", ctx)
                 continue
             if tag.startswith("-"):
                 continue
             if tag == "br" or (tag == "header" and not self.header_headings):
-                self.flush(kind, level)
+                self.flush(ctx, broken=tag == "br")
             elif tag in ("img", "picture"):
-                if not headings_only and not "".join(self.pieces).strip():
-                    self.flush(kind, level)
-                    self.out.append(Candidate("paragraph", "", image_only=True))
+                if not ctx.headings_only:
+                    self._image(child, ctx)
             elif self._skip(child, tag):
                 if tag not in _NO_BREAK:
-                    self.flush(kind, level)
+                    self.flush(ctx)
             elif tag in INLINE_TAGS:
-                if tag == "a":
-                    self.links += 1
-                    self.href = self.href or child.attributes.get("href")
-                self.walk(child, kind, level, in_link or tag == "a", headings_only)
+                self._inline(child, tag, ctx)
+            elif tag == "hr":
+                self.flush(ctx)
+                self.out.append(Candidate("paragraph", "", brk=True))
             else:
-                self._block(child, tag, kind, level, in_link, headings_only)
+                self._block(child, tag, ctx)
 
-    def _block(
-        self,
-        node: LexborNode,
-        tag: str,
-        kind: BlockKind,
-        level: int,
-        in_link: bool,
-        headings_only: bool,
-    ) -> None:
-        self.flush(kind, level)
-        child_kind, child_level = _block_kind(node, tag, kind, level)
-        if headings_only and child_kind != "heading":
-            self.walk(node, kind, level, in_link, headings_only=True)
+    def _inline(self, node: LexborNode, tag: str, ctx: _Ctx) -> None:
+        if ctx.headings_only:
+            self.walk(node, ctx)
             return
-        self.walk(node, child_kind, child_level, in_link, headings_only=tag == "header")
-        self.flush(child_kind, child_level)
-
-    def _text(self, text: str, in_link: bool) -> None:
-        self.pieces.append(text)
-        chars = len(text.strip())
-        if in_link:
-            self.link_chars += chars
+        if tag in _CODE_TAGS:
+            code = node.text(deep=True)
+            self.line.code(" ".join(code.split()) if "\n" in code else code)
+            return
+        caption = ctx.in_caption or tag in _CAPTION_INLINE or _captionish(node)
+        href = str(node.attributes.get("href") or "") if tag == "a" else ctx.href
+        inner = replace(ctx, in_link=ctx.in_link or tag == "a", in_caption=caption, href=href)
+        emphasis = _EMPHASIS.get(tag)
+        if tag == "a" and not ctx.in_link:
+            self.line.open("link", href)
+            self.walk(node, inner)
+            self.line.close("link")
+        elif emphasis:
+            self.line.open(emphasis)
+            self.walk(node, inner)
+            self.line.close(emphasis)
         else:
-            self.other_chars += chars
+            self.walk(node, inner)
+
+    def _image(self, node: LexborNode, ctx: _Ctx) -> None:
+        src = _image_src(node)
+        if src is None:
+            return
+        alt = str(node.attributes.get("alt") or "")
+        title = str(node.attributes.get("title") or "")
+        if self.line:
+            self.line.image(alt, src, title)
+            return
+        self.flush(ctx)
+        markup = image_markup(alt, src, title)
+        self.out.append(Candidate("image", markup, href=ctx.href or None))
+
+    def _block(self, node: LexborNode, tag: str, ctx: _Ctx) -> None:
+        self.flush(ctx)
+        self.group = -1
+        if ctx.headings_only:
+            inner = _block_ctx(node, tag, ctx, self)
+            if inner.kind == "heading":
+                self.walk(node, replace(inner, headings_only=False))
+                self.flush(inner)
+            else:
+                self.walk(node, ctx)
+            return
+        if tag == "pre":
+            self._pre(node)
+            return
+        if tag == "table" and _data_table(node):
+            self._table(node)
+            return
+        if tag in ("ul", "ol"):
+            start = str(node.attributes.get("start") or "1")
+            self.lists.append([int(tag == "ol"), int(start) if start.isdigit() else 1])
+        elif tag == "blockquote":
+            self.quotes += 1
+        elif tag in _LIST_TAGS and self.lists:
+            ordered, number = self.lists[-1]
+            self.marker = f"{number}." if ordered else "-"
+            self.lists[-1][1] = number + 1
+        inner = _block_ctx(node, tag, ctx, self)
+        self.walk(node, replace(inner, headings_only=tag == "header"))
+        self.flush(inner)
+        self.group = -1
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "blockquote":
+            self.quotes = max(0, self.quotes - 1)
+
+    def _pre(self, node: LexborNode) -> None:
+        code = node.text(deep=True).strip("\n")
+        if not code.strip():
+            return
+        inner = node.css_first("code")
+        classes = f"{node.attributes.get('class') or ''} "
+        classes += str(inner.attributes.get("class") or "") if inner is not None else ""
+        lang = _LANGUAGE.search(classes)
+        self.out.append(Candidate("code", code, info=lang[1] if lang else ""))
+
+    def _table(self, node: LexborNode) -> None:
+        table = self.tables
+        self.tables += 1
+        row = 0
+        for tr in node.css("tr"):
+            cells = [c for c in tr.iter() if c.tag in ("th", "td")]
+            if not cells:
+                continue
+            for col, cell in enumerate(cells):
+                walker = _Walker(0, False)
+                walker.walk(cell, _Ctx())
+                walker.flush(_Ctx())
+                text = " ".join(c.text for c in walker.out if c.kind != "image")
+                plain = " ".join(c.plain for c in walker.out if c.kind != "image")
+                self.out.append(
+                    Candidate("table_cell", text, plain=plain, table=table, row=row, col=col)
+                )
+            row += 1
+
+    def _text(self, text: str, ctx: _Ctx) -> None:
+        self.line.text(text)
+        if ctx.in_caption:
+            self.caption_chars += len(text.replace(" ", "").strip())
 
 
-def _block_kind(node: LexborNode, tag: str, kind: BlockKind, level: int) -> tuple[BlockKind, int]:
+def _captionish(node: LexborNode) -> bool:
+    return bool(_CAPTION_CLASS.search(str(node.attributes.get("class") or "")))
+
+
+def _image_src(node: LexborNode) -> str | None:
+    """The image's address (lazy-loading attributes first), or ``None`` for pixels and
+    inline data."""
+    attrs = node.attributes
+    for key in ("data-src", "data-original", "data-actualsrc", "src"):
+        src = str(attrs.get(key) or "").strip()
+        if src and not src.startswith("data:"):
+            break
+    else:
+        return None
+    sizes = [str(attrs.get(k) or "") for k in ("width", "height")]
+    if any(s.isdigit() and int(s) <= 2 for s in sizes):
+        return None
+    return src
+
+
+def _data_table(node: LexborNode) -> bool:
+    """A table of data (rendered as a Markdown table), not one laying out a page: no nested
+    tables or block elements in cells, and at least two columns."""
+    if node.css_first("table") is not None:
+        return False
+    if node.css_first("td p, td div, td ul, td table, th p, th div") is not None:
+        return False
+    return any(sum(1 for c in tr.iter() if c.tag in ("th", "td")) >= 2 for tr in node.css("tr"))
+
+
+def _block_ctx(node: LexborNode, tag: str, ctx: _Ctx, walker: _Walker) -> _Ctx:
+    """The context lines inside a block element get: kind and level."""
     if tag in _HEADINGS:
-        return "heading", _HEADINGS[tag]
+        return replace(ctx, kind="heading", level=_HEADINGS[tag])
     if node.attributes.get("role") == "heading":
         raw = node.attributes.get("aria-level") or "2"
-        return "heading", int(raw) if raw.isdigit() else 2
+        return replace(ctx, kind="heading", level=int(raw) if raw.isdigit() else 2)
     if tag in _LIST_TAGS:
-        return "list_item", 0
+        return replace(ctx, kind="list_item", level=max(0, len(walker.lists) - 1))
     if tag == "blockquote":
-        return "quote", 0
+        return replace(ctx, kind="quote", level=walker.quotes - 1)
     if tag in _CAPTION_TAGS:
-        return "caption", 0
-    if kind == "heading":
-        return kind, level
-    return (kind if kind in ("list_item", "quote", "caption") else "paragraph"), 0
+        return replace(ctx, kind="caption", level=0)
+    if ctx.kind == "heading":
+        return ctx
+    kind: BlockKind = ctx.kind if ctx.kind in ("list_item", "quote", "caption") else "paragraph"
+    return replace(ctx, kind=kind, level=ctx.level if kind != "paragraph" else 0)
 
 
 def _drop_related_lists(root: LexborNode) -> None:
@@ -271,8 +416,8 @@ def html_candidates(root: LexborNode) -> list[Candidate]:
     _drop_related_lists(root)
     main = root.tag in ("article", "main") or root.attributes.get("role") == "main"
     walker = _Walker(len(root.text(strip=True)), header_headings=main)
-    walker.walk(root, "paragraph", 0, in_link=False, headings_only=False)
-    walker.flush("paragraph", 0)
+    walker.walk(root, _Ctx())
+    walker.flush(_Ctx())
     return walker.out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest.html import collapse_ws, element_rule
+from pipeline.ingest.html import element_rule
+from pipeline.ingest.inline import collapse_ws
 from pipeline.ingest.read import parse_bytes
 from pipeline.settings import IngestSettings
 
@@ -75,7 +76,7 @@ def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
             "<p>正文。</p><br><hr><div>获取更多RSS：<br><a href='https://feedx.net'>https://feedx.net</a></div>",
             ["正文。"],
         ),
-        ("<div>11/12/2023 - 14:21</div><img src='a.jpg'><p>正文。</p>", ["正文。"]),
+        ("<div>11/12/2023 - 14:21</div><img src='a.jpg'><p>正文。</p>", ["![](a.jpg)", "正文。"]),
         (
             "<p>正文。</p><script>var a = '脚本';</script><style>p{}</style>"
             "<noscript>请启用</noscript>",
@@ -87,14 +88,14 @@ def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
         ("<p>美国<a href='/search?q=国务院'>国务院</a>表示。</p>", ["美国国务院表示。"]),
         ("<p>第一行<br>第二行</p>", ["第一行", "第二行"]),
         ("<p>中文\n  换行</p><p>English\nwrap</p>", ["中文换行", "English wrap"]),
-        ("<p>  <strong>导语。   </strong>  </p>", ["导语。"]),
+        ("<p>  <strong>导语。   </strong>  </p>", ["**导语。**"]),
         ("<p>A&nbsp;B&amp;C</p>", ["A B&C"]),
         ("<p>漢<ruby>字<rp>(</rp><rt>zì</rt><rp>)</rp></ruby>。</p>", ["漢字。"]),
         ("<p>前文<script>ad()</script>后文。</p>", ["前文后文。"]),
         (
             "<div><p>正文<a href='/x'>链接</a>。</p><h3>相关阅读</h3>"
             "<ul><li><a href='/a'>旧闻</a></li></ul><p>后记。</p></div>",
-            ["正文链接。", "后记。"],
+            ["正文[链接](/x)。", "后记。"],
         ),
         (
             "<div><p>正文。</p><h3>相关阅读</h3><p>无链接的说明。</p></div>",
@@ -123,7 +124,12 @@ def test_page_chrome_outside_article_is_dropped_and_header_headline_kept() -> No
         "<figure><img src='x.jpg'><figcaption>图片说明</figcaption></figure></article>"
         "<aside><p>热门</p></aside><footer>版权</footer></body></html>"
     )
-    assert blocks(html) == [("title", "标题"), ("paragraph", "正文。"), ("caption", "图片说明")]
+    assert blocks(html) == [
+        ("title", "标题"),
+        ("paragraph", "正文。"),
+        ("image", "![](x.jpg)"),
+        ("caption", "图片说明"),
+    ]
 
 
 def test_longest_article_wins_and_main_is_used_without_article() -> None:
@@ -136,10 +142,10 @@ def test_longest_article_wins_and_main_is_used_without_article() -> None:
 def test_role_heading_levels_and_lists() -> None:
     html = "<div role='heading' aria-level='3'>小标题</div><ol><li>甲<ul><li>乙</li></ul></li></ol>"
     doc = parse_bytes(html.encode(), "p.html", IngestSettings())
-    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
-        ("heading", 3, "小标题"),
-        ("list_item", 0, "甲"),
-        ("list_item", 0, "乙"),
+    assert [(b.kind, b.level, b.marker, b.text) for b in doc.blocks] == [
+        ("heading", 3, "", "小标题"),
+        ("list_item", 0, "1.", "甲"),
+        ("list_item", 1, "-", "乙"),
     ]
 
 
