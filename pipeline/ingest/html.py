@@ -351,9 +351,9 @@ def _image_src(node: LexborNode) -> str | None:
 def _data_table(node: LexborNode) -> bool:
     """A table of data (rendered as a Markdown table), not one laying out a page: no nested
     tables or block elements in cells, and at least two columns."""
-    if node.css_first("table") is not None:
-        return False
-    if node.css_first("td p, td div, td ul, td table, th p, th div") is not None:
+    if any(n.mem_id != node.mem_id for n in node.css("table")):
+        return False  # css() includes the node itself
+    if node.css_first("td p, td div, td ul, th p, th div") is not None:
         return False
     return any(sum(1 for c in tr.iter() if c.tag in ("th", "td")) >= 2 for tr in node.css("tr"))
 
