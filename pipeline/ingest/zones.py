@@ -19,7 +19,7 @@ Dropped = list[tuple[str, str]]
 
 PROSE_MIN_CHARS = 25
 TOC_MAX_LINES = 12
-TOC_MAX_CHARS = 40
+TOC_MAX_CHARS = 60
 FOOTER_MAX_BLOCKS = 4
 FOOTER_MAX_CHARS = 200
 CAPTION_CREDIT_MAX = 25
@@ -44,9 +44,12 @@ def is_prose(c: Candidate) -> bool:
     if c.kind not in ("paragraph", "quote", "list_item") or c.brk:
         return False
     text = c.plain.strip()
-    return len(text) >= PROSE_MIN_CHARS and (
-        _SENTENCE_MARK.search(text) is not None or len(text) >= 2 * PROSE_MIN_CHARS
-    )
+    if len(text) < PROSE_MIN_CHARS:
+        return False
+    if _SENTENCE_MARK.search(text) is not None:
+        return True
+    # Long but unpunctuated: prose, unless numbered like a section title.
+    return len(text) >= 2 * PROSE_MIN_CHARS and not _NUMBERING.match(text)
 
 
 def prose_span(kept: list[Candidate]) -> tuple[int, int]:
