@@ -18,7 +18,8 @@ repetition across a run's documents counts), and scores every input file against
 
 Borderline labels and chrome found in metadata are listed, not scored. Timing is ingest +
 normalize + segment of each folder, the first run (with the one-time imports and dictionary loads)
-and a second one. Markup is compared as text: link targets, emphasis markers, escapes and whitespace are ignored.
+and a second one. Markup is compared as text: link targets, emphasis markers, escapes and
+whitespace are ignored.
 ``--write-sentences`` regenerates the fingerprints from the pipeline on ``PYTHONPATH`` (run it on
 the code before the change: ``PYTHONPATH=/tmp/base uv run python bench/bench_ingest.py
 --write-sentences``). Documents marked ``*`` were held out while the rules were written.
@@ -121,7 +122,9 @@ def chrome_hit(segment: str, chrome: list[str]) -> bool:
     return any(c and (c in segment or (len(segment) >= 4 and segment in c)) for c in chrome)
 
 
-def chrome_segments(segments: list[str], chrome: list[str], first_only: set[str]) -> tuple[int, int]:
+def chrome_segments(
+    segments: list[str], chrome: list[str], first_only: set[str]
+) -> tuple[int, int]:
     """(segments that are chrome, chrome labels leaked). A label noted ``occ=1`` is chrome only
     in its first occurrence (a table-of-contents line repeating a later heading): it counts
     when it matches more segments than the later, legitimate occurrence."""
@@ -201,7 +204,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--write-sentences", action="store_true")
+    parser.add_argument(
+        "--no-vote", action="store_true", help="rules only: without trafilatura's vote on pages"
+    )
     args = parser.parse_args()
+    if args.no_vote:
+        # Lazy: only this comparison replaces the vote.
+        import pipeline.ingest.read as read
+
+        read.main_text_vote = lambda html, candidates: candidates
     if args.write_sentences:
         write_sentences(args.shared)
         return
@@ -222,7 +233,9 @@ def main() -> None:
         start = time.perf_counter()
         prepare([str(p) for p in files], Settings())
         warm = time.perf_counter() - start
-        speed.append([corpus, len(files), chars, round(cold, 3), round(warm, 3), round(chars / warm)])
+        speed.append(
+            [corpus, len(files), chars, round(cold, 3), round(warm, 3), round(chars / warm)]
+        )
         by_file: dict[str, list[Document]] = defaultdict(list)
         for doc in prepared.docs:
             by_file[Path(doc.path).name].append(doc)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.document import Block, Metadata
 from pipeline.ingest.chrome import Candidate, chrome_rule
-from pipeline.ingest.dates import parse_loose_date
+from pipeline.ingest.dates import ANY_DATE_RE, BYLINE_NAME, parse_loose_date
 from pipeline.ingest.titles import settle_title
 from pipeline.ingest.zones import apply_zones
 
@@ -50,8 +50,8 @@ def build_blocks(candidates: list[Candidate], meta: Metadata) -> Built:
         elif rule == "follow-button" and author_mark >= 0:
             _drop_profile_header(kept, author_mark, dropped)
             author_mark = -1
-        elif rule == "bare-date" and meta.published is None and not _has_prose(kept):
-            meta.published = parse_loose_date(cand.plain)
+        elif rule in ("bare-date", "dateline") and not _has_prose(kept):
+            _date_meta(cand.plain, meta)
     kept = apply_zones(kept, dropped)
     settle_title(kept, meta, dropped)
     blocks = [
@@ -69,6 +69,16 @@ def build_blocks(candidates: list[Candidate], meta: Metadata) -> Built:
         for i, c in enumerate(kept)
     ]
     return Built(blocks, dropped)
+
+
+def _date_meta(line: str, meta: Metadata) -> None:
+    """The publication date (and author) from a date or meta line above the article text."""
+    date = ANY_DATE_RE.search(line)
+    if date is not None and meta.published is None:
+        meta.published = parse_loose_date(date.group())
+    name = BYLINE_NAME.search(line)
+    if name is not None and meta.author is None:
+        meta.author = name[1]
 
 
 def _has_prose(kept: list[Candidate]) -> bool:

@@ -67,23 +67,24 @@ class ChromeRule:
     pattern: str | None = None
     predicate: Callable[[Candidate], bool] | None = None
     headings: bool = True  # whether the rule also applies to headings
+    last: bool = False  # tried after the templates' rules (a broad rule a template refines)
 
 
 _PROSE_KINDS = ("paragraph", "list_item", "caption", "quote")
 SENTENCE_END = "。！？!?…"
+LINK_LIST_OTHER_LETTERS = 3
+"""Letters outside the links a link list may have ("标签："); a sentence with several links has
+more ("支持[A]、[B]多种渠道部署")."""
 SHORT_LINE = 60
 """Longest line (characters) a credit, copyright or notice line may be: article sentences that
 merely mention an editor or a copyright are longer."""
 
 
 def _link_list(c: Candidate) -> bool:
-    """Several links and almost nothing else: a navigation bar or a tag list."""
+    """Several links and almost nothing else (separators aside): a navigation bar, a tag list."""
     text = c.plain.strip()
-    return (
-        c.links >= 2
-        and c.link_chars >= 0.8 * len(text.replace(" ", ""))
-        and not text.endswith(tuple(SENTENCE_END + "。"))
-    )
+    letters = sum(1 for ch in text if ch.isalnum())
+    return c.links >= 2 and letters - c.link_chars <= LINK_LIST_OTHER_LETTERS
 
 
 def _short(pattern: str) -> Callable[[Candidate], bool]:
@@ -100,6 +101,11 @@ _DATE_LABEL = (
     r"(?:(?:发布|發布|發佈|发表|發表|更新|出版|刊登|最后更新|最後更新)?(?:时间|時間|日期)"
     r"|(?i:published|updated|posted|date|time))\s*[:：]?\s*"
 )
+_META_LABEL = (
+    r"(?:来源|來源|作者|记者|記者|编辑|編輯|责编|責編|阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|字号|字號"
+    r"|发布|發布|發佈|更新|(?i:source|by|views?))"
+)
+_LOGIN = r"(?:登录|登入|登錄|注册|註冊|(?i:sign in|log in|login|sign up|register))"
 _CREDIT_ROLE = (
     r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯|主编|主編|翻译|翻譯|译者|譯者|编译|編譯|校对|校對"
     r"|审校|審校|审核|審核|撰稿|摄影|攝影|摄|攝|图|圖|图片|圖片|配图|配圖|美编|美編|实习生|實習生"
@@ -146,6 +152,12 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
         rf"(?:{_DATE_LABEL})?{ANY_DATE}(?:\s*[（(][^）)]{{0,30}}[）)])?",
     ),
     ChromeRule(
+        "dateline",
+        "a date with source, author or counter labels: the page's meta line (kept as metadata)",
+        predicate=lambda c: _dateline(c.plain.strip()),
+        last=True,
+    ),
+    ChromeRule(
         "share-label",
         "share bar labels",
         r"(?i:分享(?:到|至|本文|文章|此文)?|share(?: this(?: article| story)?)?|partager)\s*[:：]?",
@@ -190,6 +202,11 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
         r"\s*[↑⬆▲︿^]?|(?i:back to top)\s*[↑⬆▲︿^]?|[↑⬆▲︿]",
     ),
     ChromeRule(
+        "login-prompt",
+        "log-in / sign-up links",
+        rf"{_LOGIN}(?:\s*[|/｜·•]\s*{_LOGIN})*",
+    ),
+    ChromeRule(
         "ad-label",
         "an advertisement label alone on a line",
         r"(?:广告|廣告|推广|推廣|赞助|贊助|赞助内容|贊助內容|(?i:advertisement|sponsored|ad))",
@@ -219,6 +236,20 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
 )
 
 
+_DATE_RE = re.compile(ANY_DATE)
+_META_RE = re.compile(_META_LABEL)
+
+
+def _dateline(text: str) -> bool:
+    """Short, holding a date and a meta label, and not a sentence."""
+    return (
+        len(text) <= SHORT_LINE
+        and not text.endswith("。")
+        and _DATE_RE.search(text) is not None
+        and _META_RE.search(text) is not None
+    )
+
+
 @functools.cache
 def _compiled() -> tuple[tuple[ChromeRule, re.Pattern[str] | None], ...]:
     return tuple((r, re.compile(r.pattern) if r.pattern else None) for r in CHROME_RULES)
@@ -239,16 +270,29 @@ def chrome_rule(candidate: Candidate) -> str | None:
     if candidate.image_only and not text:
         return "image-only"
     heading = candidate.kind in ("heading", "title")
-    for rule, pattern in _compiled():
+    compiled = _compiled()
+    found = _first(probe, text, heading, [c for c in compiled if not c[0].last])
+    if found is not None:
+        return found
+    for trule in template_rules():
+        if (heading and not trule.headings) or (trule.only_headings and not heading):
+            continue
+        if trule.pattern.fullmatch(text):
+            return trule.name
+    return _first(probe, text, heading, [c for c in compiled if c[0].last])
+
+
+def _first(
+    probe: Candidate,
+    text: str,
+    heading: bool,
+    rules: list[tuple[ChromeRule, re.Pattern[str] | None]],
+) -> str | None:
+    for rule, pattern in rules:
         if not rule.headings and heading:
             continue
         if rule.predicate is not None and rule.predicate(probe):
             return rule.name
         if pattern is not None and pattern.fullmatch(text):
             return rule.name
-    for trule in template_rules():
-        if (heading and not trule.headings) or (trule.only_headings and not heading):
-            continue
-        if trule.pattern.fullmatch(text):
-            return trule.name
     return None

@@ -29,6 +29,8 @@ ENGLISH_DATE = (
 )
 ANY_DATE = f"(?:{NUMERIC_DATE}|{RFC822_DATE}|{ENGLISH_DATE})"
 ANY_DATE_RE = re.compile(ANY_DATE)
+BYLINE_NAME = re.compile(r"(?:記者|记者|作者|撰文|(?i:by))\s*[:：／/|]?\s*([^\s／/|,，:：]{2,20})")
+"""The name after a byline marker (``记者 王明``, ``作者：王明``, ``By Jane Doe``'s first word)."""
 _LOOSE_DATE = re.compile(
     r"(?P<a>\d{1,4})\s*[/.\-年]\s*(?P<b>\d{1,2})\s*[/.\-月]\s*(?P<c>\d{1,4})\s*日?"
     r"(?:\s*[上下]午)?(?:\s*[-–,T]?\s*(?P<h>\d{1,2})[:：](?P<m>\d{2})(?::(?P<s>\d{2}))?)?"

@@ -3,7 +3,8 @@
 zhen's own HTML walk keeps structure, bylines, captions and offsets, and on the feed exports its
 users mostly have it loses nothing; trafilatura (the field's reference extractor) knows more page
 layouts but drops bylines, captions and ledes (measured in ``bench/RESULTS.md``). So on a full
-page (format ``html`` only) trafilatura votes: a short, non-prose line of zhen's that is not in
+page (format ``html`` only) without an ``<article>``/``<main>`` container — the layouts zhen's
+walk cannot see into — trafilatura votes: a short, non-prose line of zhen's that is not in
 trafilatura's main text — a login prompt, a weather widget, "上一篇/下一篇" — is dropped
 (``extractor-vote``). Prose, headings, captions, images, code and tables are never dropped by the
 vote, and when trafilatura finds too little text (a fallback) its vote is ignored.

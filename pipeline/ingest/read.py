@@ -56,6 +56,7 @@ _RESERVED_IDS = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 _ID_MAX = 80
+_CONTAINER = re.compile(r"<(?:article|main)[\s>]|role\s*=\s*[\"']?main", re.I)
 Dropped = list[tuple[str, str]]
 Parts = list[tuple[Metadata, list[Candidate]]]
 
@@ -153,7 +154,9 @@ def _parse_text(
         return [parse_feed_export(text)]
     if fmt == "html":
         meta, candidates = parse_html(text)
-        return [(meta, main_text_vote(text, candidates))]
+        if _CONTAINER.search(text) is None:  # no <article>/<main>: a layout zhen cannot see
+            candidates = main_text_vote(text, candidates)
+        return [(meta, candidates)]
     if fmt in ("markdown", "omnivore"):
         return [parse_markdown(text)]
     return [parse_text(text)]

@@ -19,7 +19,7 @@ import re
 from pipeline.chars import is_cjk
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate, chrome_rule
-from pipeline.ingest.dates import ANY_DATE_RE, parse_loose_date
+from pipeline.ingest.dates import ANY_DATE_RE, BYLINE_NAME, parse_loose_date
 from pipeline.ingest.inline import escape_block_start, escape_text
 from pipeline.ingest.zones import is_prose
 
@@ -35,7 +35,6 @@ _BYLINE = re.compile(
     r"^[（(]?\s*(?:記者|记者|作者|文|撰文|編輯|编辑|攝影|摄影|撰稿|特派員|特派员|特约记者|特約記者"
     r"|來源|来源|出處|出处|(?i:by))\s*[:：／/|]?\s*"
 )
-_BYLINE_NAME = re.compile(r"(?:記者|记者|作者|撰文|文|(?i:by))\s*[:：／/|]?\s*([^\s／/|,，]{2,20})")
 _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,3}[.)]))\s+(?=\S)")
 
 
@@ -118,7 +117,7 @@ def _mark_page(out: list[Candidate], meta: Metadata, head: int, body: int, last:
         date = ANY_DATE_RE.search(c.plain)
         if date is not None and meta.published is None:
             meta.published = parse_loose_date(date.group())
-        name = _BYLINE_NAME.search(c.plain)
+        name = BYLINE_NAME.search(c.plain)
         if name is not None and meta.author is None:
             meta.author = name[1]
     related = False

@@ -48,10 +48,19 @@ CHROME_LINES = [
     ("2020-10-11T09:33:25.855Z", None, "bare-date"),
     ("Wed, 07 Oct 2020 17:30:18 GMT", None, "bare-date"),
     ("發佈時間：2025/10/21 18:05", None, "bare-date"),
+    ("2024-03-01 10:00 来源：示例新闻网 阅读量：12345", None, "dateline"),
+    ("记者 王明 2024-03-01 10:00 来源：示例新闻网", None, "dateline"),
+    ("登录 | 注册", None, "login-prompt"),
+    ("Sign in", None, "login-prompt"),
     ("2025/11/04 14:32（11/04 15:10 更新）", None, "bare-date"),
     (
         "首页 国际 军事 财经",
         Candidate("paragraph", "首页 国际 军事 财经", links=4, link_chars=8),
+        "link-list",
+    ),
+    (
+        "首页 | 军事 | 登录",
+        Candidate("paragraph", "首页 | 军事 | 登录", links=3, link_chars=6),
         "link-list",
     ),
     (
@@ -124,6 +133,8 @@ ARTICLE_LINES = [
     "广告法修订草案今天提交审议。",
     "记者注意到，会场外聚集了大批抗议者。",
     "AI",
+    "2024年3月1日，记者从国防部获悉，新型驱逐舰完成训练。",
+    "登录舰艇的检查人员来自三个国家。",
 ]
 
 
@@ -149,6 +160,11 @@ def test_every_rule_in_the_table_is_exercised() -> None:
     assert {r.name for r in CHROME_RULES} <= covered
     assert len({r.name for r in CHROME_RULES}) == len(CHROME_RULES)
     assert all(r.why for r in CHROME_RULES)
+
+
+def test_a_sentence_made_mostly_of_links_is_kept() -> None:
+    text = "支持云函数、本地环境、容器、安装包多种渠道部署"
+    assert chrome_rule(Candidate("list_item", text, links=4, link_chars=13)) is None
 
 
 def test_link_only_heading_is_kept() -> None:
