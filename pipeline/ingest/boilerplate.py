@@ -23,7 +23,7 @@ HEAD_BLOCKS = 3
 TAIL_BLOCKS = 5
 MIN_DOCUMENTS = 3
 DUPLICATE_SHARE = 0.5
-"""Documents sharing more than this share of their blocks are copies of one article."""
+"""Documents sharing more than this share of the longer one's blocks are copies of one article."""
 _TEXT_KINDS = frozenset({"paragraph", "list_item", "quote", "caption", "heading"})
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
@@ -82,7 +82,7 @@ def _clusters(keys: list[set[str]]) -> list[int]:
 
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            small = min(len(keys[i]), len(keys[j]))
-            if small and len(keys[i] & keys[j]) > DUPLICATE_SHARE * small:
+            large = max(len(keys[i]), len(keys[j]))
+            if large and len(keys[i] & keys[j]) > DUPLICATE_SHARE * large:
                 parent[root(j)] = root(i)
     return [root(i) for i in range(len(keys))]

@@ -22,7 +22,9 @@ SNIFF_BYTES = 8192
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
-_BLOCK_TAG = re.compile(r"</(?:p|div|h[1-6]|li|article|section|table|td|blockquote)\s*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</(?:p|div|h[1-6]|li|ul|ol|article|section|table|tr|td|blockquote|pre|figure)\s*>", re.I
+)
 _MIN_BLOCK_TAGS = 3
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"

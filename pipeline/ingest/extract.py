@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 
-from pipeline.ingest.chrome import Candidate
+from pipeline.ingest.chrome import Candidate, chrome_rule
 from pipeline.ingest.zones import is_prose
 
 MIN_AGREEMENT = 0.4
@@ -49,7 +49,7 @@ def main_text(html: str) -> str | None:
 def main_text_vote(html: str, candidates: list[Candidate]) -> list[Candidate]:
     """Mark short non-prose lines outside trafilatura's main text as chrome (in place)."""
     prose = [c for c in candidates if is_prose(c)]
-    if not any(c.kind in _VOTED_KINDS for c in candidates):
+    if not prose:
         return candidates
     extracted = main_text(html)
     if not extracted:
@@ -57,11 +57,12 @@ def main_text_vote(html: str, candidates: list[Candidate]) -> list[Candidate]:
     found = _WS.sub("", extracted)
     prose_chars = sum(len(_WS.sub("", c.plain)) for c in prose)
     kept_chars = sum(len(_WS.sub("", c.plain)) for c in prose if _WS.sub("", c.plain) in found)
-    if prose_chars and kept_chars < MIN_AGREEMENT * prose_chars:
-        return candidates
+    if not prose_chars or kept_chars < MIN_AGREEMENT * prose_chars:
+        return candidates  # nothing to agree on, or trafilatura fell back to a fragment
     for c in candidates:
-        if c.kind in _VOTED_KINDS and not c.chrome and not is_prose(c):
-            key = _WS.sub("", c.plain)
-            if key and key not in found:
-                c.chrome = "extractor-vote"
+        if c.kind not in _VOTED_KINDS or c.chrome or is_prose(c) or chrome_rule(c) is not None:
+            continue  # the rules name what they catch; the vote only adds to them
+        key = _WS.sub("", c.plain)
+        if key and key not in found:
+            c.chrome = "extractor-vote"
     return candidates

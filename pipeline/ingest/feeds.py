@@ -26,6 +26,7 @@ _FEED_ROOT = re.compile(
     r"<(?:rss|feed|rdf:RDF|RDF)\b",
     re.S | re.I,
 )
+_DECLARED_ENCODING = re.compile(r"""(\A\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _MARKUP = re.compile(r"<(?:p|br|div|img|a|b|strong|i|em|span|ul|ol|li|h[1-6]|figure|table)\b", re.I)
 
 
@@ -48,7 +49,8 @@ def parse_feed(text: str) -> list[FeedItem]:
     # Lazy: feedparser takes ~40 ms to import and only feeds need it.
     import feedparser
 
-    parsed = feedparser.parse(text.encode("utf-8"))
+    # The text is decoded already: its XML declaration must not make feedparser decode again.
+    parsed = feedparser.parse(_DECLARED_ENCODING.sub(r"\1utf-8\2", text, count=1).encode("utf-8"))
     items = []
     for entry in parsed.entries:
         meta = Metadata(

@@ -88,10 +88,11 @@ def _read(data: bytes, name: str) -> tuple[list[_Box], int, Metadata]:
     # Lazy: pdfminer.six loads in ~150 ms and only PDF input needs it.
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 
     # Lazy: part of pdfminer.six, loaded with it.
-    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.psexceptions import PSException
 
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
@@ -109,11 +110,11 @@ def _read(data: bytes, name: str) -> tuple[list[_Box], int, Metadata]:
                 if text:
                     size = statistics.median(chars) if chars else 0.0
                     boxes.append(_Box(pages, text, height - el.y1, el.y0, height, size))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
+    except PDFEncryptionError:
         raise IngestError(
             "this PDF is encrypted; save an unlocked copy and give that", file=name
         ) from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
         raise IngestError(
             f"cannot read this PDF ({type(exc).__name__}); check that the file is complete",
             file=name,

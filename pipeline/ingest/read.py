@@ -23,6 +23,7 @@ from pipeline.ingest.detect import (
     OLE_MAGIC,
     SNIFF_BYTES,
     STDIN,
+    ZIP_MAGIC,
     detect_binary,
     detect_format,
     looks_like_document,
@@ -112,6 +113,12 @@ def parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Pa
     if fmt is None:
         if data.startswith(OLE_MAGIC):
             raise _error("this is an old binary Office file (.doc/.xls); save it as .docx", name)
+        if data.startswith(ZIP_MAGIC):
+            raise _error(
+                "this ZIP package is not a readable Word (.docx) or EPUB file; re-save it as "
+                ".docx, or unzip it and pass the documents inside",
+                name,
+            )
         decoded = decode_bytes(data, name, settings.encoding)
         encoding = decoded.encoding
         text = decoded.text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -39,3 +39,42 @@ def test_leading_bare_date_becomes_published_when_missing() -> None:
     kept = Metadata(published="2023-12-11T13:45:01+00:00")
     build_blocks([Candidate("paragraph", "01/01/2020"), Candidate("paragraph", "正文。")], kept)
     assert kept.published == "2023-12-11T13:45:01+00:00"
+
+
+def test_block_fields_come_from_the_candidates() -> None:
+    cands = [
+        Candidate("list_item", "项", level=2, marker="3."),
+        Candidate("table_cell", "", table=0, row=1, col=2),
+        Candidate("code", "x = 1\n", info="python"),
+        Candidate("quote", "引", level=1),
+    ]
+    blocks = build_blocks(cands, Metadata()).blocks
+    assert [(b.kind, b.level, b.marker, b.table, b.row, b.col, b.info, b.text) for b in blocks] == [
+        ("list_item", 2, "3.", -1, -1, -1, "", "项"),
+        ("table_cell", 0, "", 0, 1, 2, "", ""),  # an empty cell keeps its place in the table
+        ("code", 0, "", -1, -1, -1, "python", "x = 1\n"),  # code is verbatim, spaces and all
+        ("quote", 1, "", -1, -1, -1, "", "引"),
+    ]
+
+
+def test_an_avatar_linking_where_the_author_link_goes_is_dropped() -> None:
+    cands = [
+        Candidate("image", "[![甲](a.jpg)](https://z.com/people/a)", href="https://z.com/people/a"),
+        Candidate("paragraph", "甲", link_only=True, href="https://z.com/people/a"),
+        Candidate("paragraph", "正文。"),
+    ]
+    built = build_blocks(cands, Metadata())
+    assert [b.text for b in built.blocks] == ["正文。"]
+    assert built.dropped[1][0] == "profile-card"
+
+
+def test_a_meta_line_above_the_text_fills_date_and_author() -> None:
+    meta = Metadata()
+    build_blocks(
+        [
+            Candidate("paragraph", "记者 王明 2024-03-01 10:00 来源：示例网"),
+            Candidate("paragraph", "正文。"),
+        ],
+        meta,
+    )
+    assert (meta.published, meta.author) == ("2024-03-01T10:00:00", "王明")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.ingest.html import element_rule
@@ -172,3 +174,87 @@ def test_site_name_suffix_is_stripped_from_the_title() -> None:
     doc = parse_bytes(html.encode(), "p.html", IngestSettings())
     assert doc.meta.title == "军控会谈"
     assert doc.blocks[0].text == "军控会谈"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<p>用<code>zhen --help</code>查看，<b>粗体</b>、<em>斜体</em>和"
+            "<a href='https://a.b/c'>链接</a>。</p>",
+            [("paragraph", "用`zhen --help`查看，**粗体**、*斜体*和[链接](https://a.b/c)。")],
+        ),
+        (
+            "<div><i>  记者甲 （综合报道）<br>2020-10-11T09:33:25.855Z</i></div><p>正文。</p>",
+            [("paragraph", "*记者甲 （综合报道）*"), ("paragraph", "正文。")],
+        ),
+        (
+            "<pre><code class='language-python'>def f():\n    return 1\n</code></pre>",
+            [("code", "def f():\n    return 1")],
+        ),
+        (
+            "<p>正文。</p><img src='data:image/gif;base64,R0l' data-src='real.jpg' alt='图'>"
+            "<img src='pixel.gif' width='1' height='1'>",
+            [("paragraph", "正文。"), ("image", "![图](real.jpg)")],
+        ),
+        (
+            "<img src='a.jpg'><div><small>周六在平壤举行的阅兵式。</small></div><p>正文。</p>",
+            [
+                ("image", "![](a.jpg)"),
+                ("caption", "周六在平壤举行的阅兵式。"),
+                ("paragraph", "正文。"),
+            ],
+        ),
+        (
+            "<p>段落中的图 <img src='i.png' alt='示意'> 说明。</p>",
+            [("paragraph", "段落中的图 ![示意](i.png) 说明。")],
+        ),
+        (
+            "<p>字面的 *星号* 与 [括号](不是链接)</p>",
+            [("paragraph", "字面的 \\*星号\\* 与 [括号\\](不是链接)")],
+        ),
+    ],
+)
+def test_inline_markup_and_block_structure_come_through(
+    html: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [kt for kt in blocks(html) if kt[0] != "title"] == expected
+
+
+def test_a_data_table_gives_one_block_per_cell_and_a_layout_table_its_text() -> None:
+    html = (
+        "<table><thead><tr><th>国家</th><th>数量</th></tr></thead>"
+        "<tbody><tr><td>美国</td><td><b>3</b></td></tr></tbody></table>"
+        "<table><tr><td><p>布局表格里的正文。</p><table><tr><td>嵌套</td></tr></table></td></tr></table>"
+    )
+    doc = parse_bytes(html.encode(), "t.html", IngestSettings())
+    assert [(b.kind, b.table, b.row, b.col, b.text) for b in doc.blocks] == [
+        ("table_cell", 0, 0, 0, "国家"),
+        ("table_cell", 0, 0, 1, "数量"),
+        ("table_cell", 0, 1, 0, "美国"),
+        ("table_cell", 0, 1, 1, "**3**"),
+        ("paragraph", -1, -1, -1, "布局表格里的正文。"),
+        ("paragraph", -1, -1, -1, "嵌套"),
+    ]
+
+
+def test_ordered_list_markers_follow_start_and_nesting() -> None:
+    html = (
+        "<ol start='3'><li>三</li><li>四<ol><li>四之一</li></ol></li></ol>"
+        "<blockquote><blockquote>深</blockquote></blockquote>"
+    )
+    doc = parse_bytes(html.encode(), "l.html", IngestSettings())
+    assert [(b.kind, b.level, b.marker, b.text) for b in doc.blocks] == [
+        ("list_item", 0, "3.", "三"),
+        ("list_item", 0, "4.", "四"),
+        ("list_item", 1, "1.", "四之一"),
+        ("quote", 1, "", "深"),
+    ]
+
+
+def test_a_div_page_loses_its_chrome_and_keeps_the_title_before_the_site_suffix() -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "ingest" / "unseen" / "divsoup.html"
+    doc = parse_bytes(path.read_bytes(), "divsoup.html", IngestSettings())
+    assert doc.meta.title == "海军新型驱逐舰完成首次远海训练"
+    assert doc.meta.published == "2024-03-01T10:00:00"
+    assert [b.kind for b in doc.blocks] == ["title", "paragraph", "paragraph", "paragraph"]

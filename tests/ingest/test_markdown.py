@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -314,3 +315,18 @@ def test_omnivore_chrome_vanishes_end_to_end() -> None:
         ("paragraph", "答案正文。"),
     ]
     assert (doc.meta.url, doc.meta.saved) == ("https://z.com/q/1", "2024-01-02T10:00:00")
+
+
+def test_an_obsidian_omnivore_note_keeps_embeds_as_images_and_loses_its_template() -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "ingest" / "unseen" / "obsidian_zhihu.md"
+    doc = parse_bytes(path.read_bytes(), "note.md", IngestSettings())
+    assert doc.meta.title == "新型反舰导弹的射程为什么能提高这么多？"
+    assert doc.meta.url == "https://www.zhihu.com/question/100000001"
+    assert [(b.kind, b.text[:12]) for b in doc.blocks] == [
+        ("title", "新型反舰导弹的射程为什么"),
+        ("image", "![[Pasted im"),
+        ("paragraph", "射程的提升主要来自两方面"),
+        ("paragraph", "另外，中段改用高空巡航弹"),
+        ("image", "![[导弹笔记#^a1b"),
+    ]
+    assert doc.blocks[3].text.endswith("末段再俯冲攻击。")  # the block id is gone

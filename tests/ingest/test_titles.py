@@ -74,3 +74,45 @@ def test_clean_title_only_strips_suffix_with_evidence(
     title: str, evidence: set[str], expected: str
 ) -> None:
     assert clean_title(title, evidence) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "evidence", "url", "expected"),
+    [
+        (
+            "海军新型驱逐舰完成首次远海训练-军事-示例新闻网",
+            {"海军新型驱逐舰完成首次远海训练"},
+            None,
+            "海军新型驱逐舰完成首次远海训练",
+        ),
+        ("军控会谈_国际_示例网", {"军控会谈"}, None, "军控会谈"),
+        ("军控-会谈", {"军控"}, None, "军控-会谈"),  # too short to be evidence
+        ("给ChatGPT施咒 - 知乎", set(), "https://zhuanlan.zhihu.com/p/1", "给ChatGPT施咒"),
+        ("(99+ 封私信 / 7 条消息) 问题？ - 知乎", set(), "https://www.zhihu.com/q/1", "问题？"),
+    ],
+)
+def test_clean_title_with_evidence_and_site_templates(
+    title: str, evidence: set[str], url: str | None, expected: str
+) -> None:
+    assert clean_title(title, evidence, url) == expected
+
+
+def test_a_heading_repeating_the_title_with_other_spacing_is_dropped() -> None:
+    meta = Metadata(title="美國防部報告：中國某些領域領先美國 預測未來10年核彈頭至少增一倍")
+    cands = [
+        Candidate(
+            "heading", "美國防部報告：中國某些領域領先美國\u3000預測未來10年核彈頭至少增一倍", 1
+        ),
+        Candidate("image", "![](a.png)"),
+        Candidate("paragraph", "正文。"),
+    ]
+    built = build_blocks(cands, meta)
+    assert [b.kind for b in built.blocks] == ["title", "image", "paragraph"]
+
+
+def test_a_later_repeat_of_the_title_before_the_text_is_dropped() -> None:
+    meta = Metadata(title="问题？ - 知乎", url="https://www.zhihu.com/question/1")
+    cands = [Candidate("heading", "问题？", 2), Candidate("paragraph", "答。")]
+    built = build_blocks(cands, meta)
+    assert [(b.kind, b.text) for b in built.blocks] == [("title", "问题？"), ("paragraph", "答。")]
+    assert meta.title == "问题？"
