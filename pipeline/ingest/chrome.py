@@ -82,9 +82,10 @@ merely mention an editor or a copyright are longer."""
 
 def _link_list(c: Candidate) -> bool:
     """Several links and almost nothing else (separators aside): a navigation bar, a tag list."""
-    text = c.plain.strip()
-    letters = sum(1 for ch in text if ch.isalnum())
-    return c.links >= 2 and letters - c.link_chars <= LINK_LIST_OTHER_LETTERS
+    if c.links < 2:
+        return False
+    letters = sum(1 for ch in c.plain if ch.isalnum())
+    return letters - c.link_chars <= LINK_LIST_OTHER_LETTERS
 
 
 def _short(pattern: str) -> Callable[[Candidate], bool]:

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from pipeline.chars import is_cjk
 
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ACTIVE = re.compile(r"[\\`*_\]<&~$]")
+"""Characters :func:`escape_text` may escape; text without them is returned as it is."""
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Line starts a renderer would read as block markup: headings, quotes, list markers, rules.
 _BLOCK_START = re.compile(r"(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)")
@@ -31,7 +33,7 @@ _REDIRECT_KEYS = frozenset({"target", "url", "u", "to", "dest", "destination", "
 
 def escape_text(text: str) -> str:
     """``text`` as literal Markdown: markup characters escaped only where they would act."""
-    if not any(ch in _ASCII_PUNCT for ch in text):
+    if _ACTIVE.search(text) is None:
         return text
     dollars = text.count("$") >= 2
     out: list[str] = []
