@@ -3,7 +3,8 @@
 :mod:`~pipeline.ingest.read` discovers inputs and dispatches on the format
 :mod:`~pipeline.ingest.detect` finds; the parsers (:mod:`.html`, :mod:`.feedexport`,
 :mod:`.markdown`, :mod:`.text`, :mod:`.feeds`, :mod:`.office`, :mod:`.pdf`, :mod:`.epub`) turn
-each format into candidate lines of inline Markdown (:mod:`.inline`), and :mod:`.build` drops page
+each format into candidate lines of inline Markdown (:mod:`.inline`; web pages through
+:mod:`.walk`, Markdown paragraphs through :mod:`.mdinline`), and :mod:`.build` drops page
 chrome — line rules (:mod:`.chrome`, exporter templates in ``templates.toml``), positional rules
 (:mod:`.zones`), the title (:mod:`.titles`) — and numbers the blocks. :mod:`.boilerplate` drops
 what repeats across a run's documents.

@@ -14,6 +14,7 @@ import re
 
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate
+from pipeline.ingest.inline import escape_block_start, escape_text
 from pipeline.ingest.templates import template_title
 
 TITLE_SEPARATORS = (" - ", " | ", " _ ", " – ", " — ", "｜", " · ", " ｜ ")
@@ -60,14 +61,19 @@ def settle_title(kept: list[Candidate], meta: Metadata, dropped: list[tuple[str,
         if raw is None and cand.level == 1:
             meta.title = clean_title(text, headings - {cand.plain}, meta.url)
         if text in (raw, meta.title) or clean_title(text, headings, meta.url) == meta.title:
-            kept[i] = Candidate("title", meta.title or cand.text, level=cand.level)
+            kept[i] = _title_block(meta.title or cand.plain, cand.level)
             if i:
                 kept.insert(0, kept.pop(i))
             _drop_repeats(kept, 1, {t for t in (raw, meta.title, text) if t}, dropped)
             return
     if meta.title:
-        kept.insert(0, Candidate("title", meta.title, level=1))
+        kept.insert(0, _title_block(meta.title, 1))
         _drop_repeats(kept, 1, {t for t in (raw, meta.title) if t}, dropped)
+
+
+def _title_block(title: str, level: int) -> Candidate:
+    """The title as a block: its text escaped like any block's (``C_3`` stays literal)."""
+    return Candidate("title", escape_block_start(escape_text(title)), level, plain=title)
 
 
 def _drop_repeats(

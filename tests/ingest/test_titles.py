@@ -116,3 +116,10 @@ def test_a_later_repeat_of_the_title_before_the_text_is_dropped() -> None:
     built = build_blocks(cands, meta)
     assert [(b.kind, b.text) for b in built.blocks] == [("title", "问题？"), ("paragraph", "答。")]
     assert meta.title == "问题？"
+
+
+def test_the_title_block_is_escaped_like_any_block() -> None:
+    meta = Metadata(title="*C_3* 计划")
+    built = build_blocks([Candidate("paragraph", "正文。")], meta)
+    assert built.blocks[0].text == "\\*C_3\\* 计划"
+    assert meta.title == "*C_3* 计划"
