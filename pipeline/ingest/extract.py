@@ -48,7 +48,7 @@ def main_text(html: str) -> str | None:
 
 def main_text_vote(html: str, candidates: list[Candidate]) -> list[Candidate]:
     """Mark short non-prose lines outside trafilatura's main text as chrome (in place)."""
-    prose = [c for c in candidates if is_prose(c)]
+    prose = [c for c in candidates if is_prose(c) and not c.chrome]
     if not prose:
         return candidates
     extracted = main_text(html)

@@ -21,14 +21,19 @@ from pipeline.ingest.walk import Context, Walker
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
+_SILENT = frozenset({"script", "style", "noscript", "template", "svg", "link", "meta"})
+_SHOWN_CHARS = 200
 
-def _drop_related_lists(root: LexborNode) -> None:
+
+def _drop_related_lists(root: LexborNode) -> list[Candidate]:
     """Remove "同一主题"/"Related" sections: the heading and the link lists right after it.
 
     The heading is first widened to its wrapper chain (``<div><div role=heading>…</div></div>``),
     then following siblings are removed while they hold links, so article text before the
-    heading — or after it, once a sibling without links appears — is never touched.
+    heading — or after it, once a sibling without links appears — is never touched. Returns
+    what was removed, as chrome candidates (for ``--show-dropped``).
     """
+    dropped: list[Candidate] = []
     for heading in root.css("h1, h2, h3, h4, h5, h6, [role=heading]"):
         if chrome_rule(Candidate("heading", heading.text(strip=True))) != "related-heading":
             continue
@@ -48,7 +53,11 @@ def _drop_related_lists(root: LexborNode) -> None:
                 break
             sibling = sibling.next
         for node in doomed:
+            text = " ".join(node.text(separator=" ", strip=True).split())
+            if text:
+                dropped.append(Candidate("paragraph", "", plain=text, chrome="related-list"))
             node.decompose()
+    return dropped
 
 
 def _sole_child(node: LexborNode) -> bool:
@@ -58,12 +67,12 @@ def _sole_child(node: LexborNode) -> bool:
 
 def html_candidates(root: LexborNode) -> list[Candidate]:
     """Candidates for the article text under ``root`` (chrome elements skipped)."""
-    _drop_related_lists(root)
+    related = _drop_related_lists(root)
     main = root.tag in ("article", "main") or root.attributes.get("role") == "main"
     walker = Walker(len(root.text(strip=True)), header_headings=main)
     walker.walk(root, Context())
     walker.flush(Context())
-    return walker.out
+    return related + walker.out
 
 
 def _pick_root(tree: LexborHTMLParser) -> LexborNode | None:
@@ -130,4 +139,32 @@ def parse_html(text: str) -> tuple[Metadata, list[Candidate]]:
         ),
     )
     root = _pick_root(tree)
-    return meta, html_candidates(root) if root is not None else []
+    if root is None:
+        return meta, []
+    return meta, _outside(tree, root) + html_candidates(root)
+
+
+def _outside(tree: LexborHTMLParser, root: LexborNode) -> list[Candidate]:
+    """The page's text outside the chosen <article>/<main>, one chrome candidate per top-level
+    element, so ``--show-dropped`` shows it (``outside-article``)."""
+    body = tree.body
+    if body is None or root.mem_id == body.mem_id:
+        return []
+    out = []
+    for child in body.iter():
+        if child.tag in _SILENT or child.mem_id == root.mem_id or _contains(child, root):
+            continue
+        text = " ".join(child.text(separator=" ", strip=True).split())
+        if text:
+            shown = text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+            out.append(Candidate("paragraph", "", plain=shown, chrome="outside-article"))
+    return out
+
+
+def _contains(node: LexborNode, inner: LexborNode) -> bool:
+    parent = inner.parent
+    while parent is not None:
+        if parent.mem_id == node.mem_id:
+            return True
+        parent = parent.parent
+    return False

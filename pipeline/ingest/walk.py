@@ -108,6 +108,8 @@ def element_rule(tag: str, attrs: dict[str, Any]) -> str | None:
 
 
 _CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+_SILENT_TAGS = NON_CONTENT_TAGS - {"nav", "aside", "footer", "form", "dialog", "menu", "button"}
+_RECORD_CHARS = 200
 _EMPHASIS = {
     "b": "strong",
     "strong": "strong",
@@ -196,6 +198,17 @@ class Walker:
             return True
         return len(node.text(strip=True)) < _WRAPPER_SHARE * self.total_chars
 
+    def _record(self, node: LexborNode, tag: str) -> None:
+        """Keep a skipped element's text as a chrome candidate, so ``--show-dropped`` lists it
+        (not scripts, styles and other elements that never hold visible text)."""
+        if tag in _SILENT_TAGS:
+            return
+        text = " ".join(node.text(separator=" ", strip=True).split())
+        if text:
+            rule = element_rule(tag, node.attributes) or "element"
+            shown = text if len(text) <= _RECORD_CHARS else text[:_RECORD_CHARS] + "…"
+            self.out.append(Candidate("paragraph", "", plain=shown, chrome=rule))
+
     def walk(self, node: LexborNode, ctx: Context) -> None:
         for child in node.iter(include_text=True):
             tag = child.tag or ""
@@ -213,6 +226,7 @@ class Walker:
             elif self._skip(child, tag):
                 if tag not in _NO_BREAK:
                     self.flush(ctx)
+                self._record(child, tag)
             elif tag in INLINE_TAGS:
                 self._inline(child, tag, ctx)
             elif tag == "hr":

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest.inline import collapse_ws
-from pipeline.ingest.read import parse_bytes
+from pipeline.ingest.read import explain_bytes, parse_bytes
 from pipeline.settings import IngestSettings
 
 
@@ -224,3 +224,14 @@ def test_a_div_page_loses_its_chrome_and_keeps_the_title_before_the_site_suffix(
     assert doc.meta.title == "海军新型驱逐舰完成首次远海训练"
     assert doc.meta.published == "2024-03-01T10:00:00"
     assert [b.kind for b in doc.blocks] == ["title", "paragraph", "paragraph", "paragraph"]
+
+
+def test_skipped_elements_and_text_outside_the_article_are_listed_as_dropped() -> None:
+    data = (Path(__file__).resolve().parents[1] / "data" / "ingest" / "page.html").read_bytes()
+    doc, dropped = explain_bytes(data, "page.html", IngestSettings())
+    assert ("outside-article", "热门文章") in dropped
+    assert ("related-list", "旧闻一") in dropped
+    assert ("chrome-signature", "分享到推特") in dropped
+    assert ("hidden", "隐藏的文字") in dropped
+    assert all("不应出现的脚本文字" not in text for _, text in dropped)  # scripts are not text
+    assert "热门文章" not in "".join(b.text for b in doc.blocks)
