@@ -24,7 +24,7 @@ from pipeline.errors import ExportError, PipelineError
 from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.glossary.formats import describe_glossary_files, recorded_glossary_files
-from pipeline.ingest import discover, read_document
+from pipeline.ingest import Parsed, discover, drop_repeated, read_documents
 from pipeline.normalize import normalize_document
 from pipeline.packages import ensure_model
 from pipeline.qa import qa_segments
@@ -60,15 +60,16 @@ SIGNATURE_PACKAGES = (
 
 @dataclass
 class Prepared:
-    """Documents ready to translate, and the inputs that failed on the way."""
+    """Documents ready to translate, and the inputs that failed on the way; ``dropped`` holds,
+    by document id, the ``(rule, text)`` lines ingest removed as page chrome."""
 
     docs: list[Document] = field(default_factory=list)
     failures: list[PipelineError] = field(default_factory=list)
+    dropped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
-def prepare_one(source: str, settings: Settings, stdin: bytes | None = None) -> Document:
-    """Steps 2–4 for one input: ingest → normalize → segment."""
-    doc = read_document(source, settings.ingest, stdin=stdin)
+def prepare_one(doc: Document, settings: Settings) -> Document:
+    """Steps 3–4 for one ingested document: normalize → segment."""
     doc = normalize_document(doc, settings.normalize)
     return segment_document(doc, settings.segment)
 
@@ -88,15 +89,27 @@ def _unique_ids(docs: list[Document]) -> None:
 
 
 def prepare(inputs: list[str], settings: Settings, stdin: bytes | None = None) -> Prepared:
-    """Step 1 (discover inputs) then steps 2–4 for each; failures are collected, not raised."""
+    """Step 1 (discover inputs), step 2 (ingest each; a feed gives one document per item; then
+    drop boilerplate repeated across the run's documents), steps 3–4 for each document;
+    failures are collected, not raised."""
     result = Prepared()
-    sources = discover(inputs, result.failures)
-    for source in sources:
+    parsed: list[Parsed] = []
+    for source in discover(inputs, result.failures):
         try:
-            result.docs.append(prepare_one(source, settings, stdin=stdin))
+            parsed.extend(read_documents(source, settings.ingest, stdin=stdin))
         except PipelineError as exc:
             result.failures.append(exc)
+    repeated = drop_repeated([p.doc for p in parsed])
+    dropped = []
+    for i, item in enumerate(parsed):
+        try:
+            result.docs.append(prepare_one(item.doc, settings))
+        except PipelineError as exc:
+            result.failures.append(exc)
+            continue
+        dropped.append(item.dropped + repeated.get(i, []))
     _unique_ids(result.docs)
+    result.dropped = {doc.id: lines for doc, lines in zip(result.docs, dropped, strict=True)}
     return result
 
 

@@ -16,6 +16,11 @@ HEAVY = frozenset(
         "charset_normalizer",
         "rich",
         "rjieba",
+        "mdit_py_plugins",
+        "feedparser",
+        "docx",
+        "pdfminer",
+        "trafilatura",
     }
 )
 """Third-party packages slow enough to import that only the code needing them may load them."""

@@ -248,3 +248,21 @@ def test_real_run_exports_parse_in_real_consumers(real_run: tuple[Path, object])
     html = (out / "review.html").read_text(encoding="utf-8")
     assert html.count('<tr class="seg') == len(segments)
     assert "<mark" in html
+
+
+def test_prepare_reads_every_item_of_a_feed_and_keeps_what_ingest_dropped(tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>第{n}条</title><description>第{n}条新闻的正文。</description></item>"
+        for n in (1, 2)
+    )
+    (tmp_path / "feed.xml").write_text(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>频道</title>{items}"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    (tmp_path / "page.txt").write_text("标题\n\n正文。\n\n广告\n", encoding="utf-8")
+    prepared = prepare([str(tmp_path)], Settings())
+    assert [d.id for d in prepared.docs] == ["feed-1", "feed-2", "page"]
+    assert [d.meta.title for d in prepared.docs] == ["第1条", "第2条", "标题"]
+    assert prepared.dropped["page"] == [("ad-label", "广告")]
+    assert prepared.dropped["feed-1"] == []
