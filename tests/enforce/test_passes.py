@@ -97,7 +97,8 @@ def run(
 # ---------------------------------------------------------------- fallback paths
 
 PENTAGON = "五角大楼发出警告。"
-XT, ZX, INLINE = "XT1X发出警告。", "ZX1发出警告。", "the Pentagon发出警告。"
+# The inline pass's English is a protected span: the model sees it as a span token.
+XT, ZX, INLINE = "XT1X发出警告。", "ZX1发出警告。", "KX1X发出警告。"
 WRONG = {PENTAGON: "Wujiao warned.", XT: "It warned.", ZX: "It warned.", INLINE: "It warned."}
 
 
@@ -110,7 +111,7 @@ WRONG = {PENTAGON: "Wujiao warned.", XT: "It warned.", ZX: "It warned.", INLINE:
          "The Pentagon issued a warning.", "placeholder", []),
         ({**WRONG, ZX: "ZX1 warned."},
          None, "The Pentagon warned.", "placeholder-alt", ["term-fallback:placeholder-alt"]),
-        ({**WRONG, INLINE: "The Pentagon warned."}, None, "The Pentagon warned.", "inline",
+        ({**WRONG, INLINE: "KX1X warned."}, None, "The Pentagon warned.", "inline",
          ["term-fallback:inline"]),
         (WRONG, lambda p: f"{p} warned.", "The Pentagon warned.", "prefix",
          ["term-fallback:prefix"]),
@@ -160,7 +161,8 @@ def test_a_forced_prefix_that_failed_is_not_decoded_again() -> None:
     engine, _, terms = run(
         [seg(PENTAGON)], scripted(WRONG, lambda p: "It warned."), prefix_rounds=3
     )
-    assert [prefix for _, prefix in engine.calls] == [None, None, None, None, "XT1X"]
+    # plain, placeholder, placeholder-alt, then inline with its span retries (KX, XS, unmasked)
+    assert [prefix for _, prefix in engine.calls] == [None] * 6 + ["XT1X"]
     assert terms.extra_decodes == 4
 
 
@@ -210,7 +212,7 @@ def test_cache_serves_every_pass_on_a_rerun(tmp_path: Path) -> None:
         again = FakeEngine(rule)
         segment = seg(PENTAGON)
         enforce_and_translate([segment], again, GLOSSARY, EnforceSettings(), cache)
-    assert len(first.calls) == 5 and again.calls == []
+    assert len(first.calls) == 7 and again.calls == []  # inline: 3 span attempts
     assert segment.en == "The Pentagon warned." and segment.status == "cached"
 
 
