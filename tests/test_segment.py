@@ -150,7 +150,7 @@ def test_split_closest_to_limit_without_tiny_fragments() -> None:
     ("text", "max_chars", "expected"),
     [
         ("甲" * 25, 10, ["甲" * 10, "甲" * 10, "甲" * 5]),
-        ("中文abcdef ghijk lmnop中文", 10, ["中文abcdef ghijk lmnop中文"]),  # one token to the model
+        ("中文abcdef ghijk lmnop中文", 10, ["中文abcdef ghijk lmnop中文"]),  # one token
         (
             "中文" * 5 + "verylongword" + "中文" * 5,
             20,

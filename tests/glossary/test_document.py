@@ -34,7 +34,8 @@ def doc_of(*texts: str, doc_id: str = "d") -> Document:
     [
         # full-width and half-width brackets
         ("共同主持人艾克顿（James Acton）指出", [("艾克顿", "James Acton", "person")]),
-        ("会长韩儒伯(Rupert Hammond-Chambers)说", [("韩儒伯", "Rupert Hammond-Chambers", "person")]),
+        ("会长韩儒伯(Rupert Hammond-Chambers)说",
+         [("韩儒伯", "Rupert Hammond-Chambers", "person")]),
         # the segmenter finds where the name starts, after a title
         ("美国联邦众议院议长裴洛西 (Nancy Pelosi)", [("裴洛西", "Nancy Pelosi", "person")]),
         ("代理助理部长海大卫(David Helvey)", [("海大卫", "David Helvey", "person")]),

@@ -15,7 +15,7 @@ def segmented(text: str) -> Document:
 
 
 def test_original_forms_come_back() -> None:
-    doc = segmented("運行`print(\"繁體\")`和ＩＣＢＭ。")  # normalization makes it 简体 and ASCII
+    doc = segmented('運行`print("繁體")`和ＩＣＢＭ。')  # normalization makes it 简体 and ASCII
     seg = doc.segments[0]
     assert '`print("繁体")`' in seg.normalized
     seg.en = 'Run `print("繁体")` and ICBM.'
