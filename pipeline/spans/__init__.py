@@ -8,7 +8,7 @@ behind a token the model copies (``KX1X``; copy rates in bench/RESULTS.md) and p
 :mod:`~pipeline.spans.check` checks the final English for them, in their original form.
 """
 
-from pipeline.spans.check import SpanCheck, check_segment
+from pipeline.spans.check import SpanCheck, check_segment, find_written
 from pipeline.spans.find import SPAN_KINDS, Span, SpanKind, find_spans, with_overrides
 from pipeline.spans.mask import (
     SPAN_LOST,
@@ -34,6 +34,7 @@ __all__ = [
     "SpanKind",
     "check_segment",
     "find_spans",
+    "find_written",
     "missing",
     "protect",
     "restore",

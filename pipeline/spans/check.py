@@ -10,6 +10,7 @@ puts those original forms back and counts what is still missing, so a lost span 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,13 +47,17 @@ def _original(block: Block | None, n0: int | None, span: Span, a: int, b: int, t
     return block.text[block.offsets[n0 + a] : block.offsets[n0 + b]].rstrip()
 
 
-def _found(original: str, english: str) -> str:
-    """How ``original`` is written in ``english`` ("" if it is not): verbatim, or capitalized
-    where it opens the sentence (the Pentagon → The Pentagon)."""
-    for form in (original, original[:1].upper() + original[1:]):
-        if form in english:
-            return form
-    return ""
+def find_written(original: str, english: str) -> tuple[int, int] | None:
+    """Where ``english`` writes the span ``original``: verbatim or capitalized where it opens the
+    sentence (the Pentagon → The Pentagon), a short span as a whole word (``B`` is not in
+    ``BV``; a plural ``s`` allowed: ICBMs); ``None`` if nowhere."""
+    short = len(original) <= 4
+    left = r"(?<![A-Za-z0-9])" if short and original[:1].isalnum() else ""
+    right = r"(?:e?s)?(?![A-Za-z0-9])" if short and original[-1:].isalnum() else ""
+    for form in dict.fromkeys((original, original[:1].upper() + original[1:])):
+        if m := re.search(left + re.escape(form) + right, english):
+            return m.start(), m.start() + len(form)
+    return None
 
 
 def check_segment(
@@ -71,17 +76,17 @@ def check_segment(
             (span.start, span.inner[0]), (span.inner[1], span.end)
         ]  # fmt: skip
         wanted.append([(text[a:b], _original(block, n0, span, a, b, text)) for a, b in parts])
-    lost: list[str] = []
-    rest = seg.en  # what earlier spans have not used up
     for pieces in wanted:
         for normalized, original in pieces:
-            if original != normalized and original not in rest and normalized in rest:
+            if original != normalized and original not in seg.en and normalized in seg.en:
                 seg.en = seg.en.replace(normalized, original, 1)
-                rest = rest.replace(normalized, original, 1)
-        found = [_found(original, rest) for _, original in pieces]
+    lost: list[str] = []
+    rest = seg.en  # what longer spans have not used up
+    for pieces in sorted(wanted, key=lambda ps: -sum(len(o) for _, o in ps)):
+        found = [find_written(original, rest) for _, original in pieces]
         if all(found):
-            for written in found:
-                rest = rest.replace(written, "", 1)
+            for a, b in filter(None, found):
+                rest = rest[:a] + "\x00" * (b - a) + rest[b:]
         else:
             lost.append("…".join(original for _, original in pieces))
     if lost and SPAN_LOST not in seg.flags:

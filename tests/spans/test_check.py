@@ -6,7 +6,7 @@ from pipeline.document import Block, Document, Metadata
 from pipeline.normalize import normalize_document
 from pipeline.segment import segment_document
 from pipeline.settings import NormalizeSettings, SegmentSettings
-from pipeline.spans import SPAN_LOST, check_segment
+from pipeline.spans import SPAN_LOST, check_segment, find_written
 
 
 def segmented(text: str) -> Document:
@@ -46,3 +46,10 @@ def test_capital_at_sentence_start_counts_as_kept() -> None:
     seg = doc.segments[0]
     seg.en = "The Pentagon warned."
     assert check_segment(seg, doc.blocks[0]).lost == ()
+
+
+def test_a_short_span_must_be_a_whole_word() -> None:
+    assert find_written("B", "a BV video") is None
+    assert find_written("B", "a BV video from B station") == (16, 17)
+    assert find_written("ICBM", "two ICBMs") == (4, 8)
+    assert find_written("the Pentagon", "The Pentagon warned.") == (0, 12)
