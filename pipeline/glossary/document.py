@@ -44,8 +44,8 @@ _IS_ACRONYM = re.compile(rf"{_ACRONYM}s?")
 _ROMAN = re.compile("[IVX]{1,4}")
 _EN_CHARS = re.compile(r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f '’.·&-]*")
 _LATIN_BEFORE = re.compile(rf"({_ACRONYM}|[A-Z][a-z]+(?: [A-Z][a-z]+){{0,5}}) ?\Z")
-_NAME_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z]?[a-z'’]+)*|[A-Z]\.)"
-_PERSON = re.compile(
+_NAME_WORD = r"(?:[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)*|[A-Z]\.)"
+_PERSON = re.compile(  # one to four capitalized words; two or more make a person's name
     rf"{_NAME_WORD}(?: (?:{_NAME_WORD}|van|von|de|da|der|del|bin|al|le|la|du|dos)){{0,3}}"
 )
 _INSTITUTIONAL = frozenset({
@@ -72,6 +72,10 @@ _STOP_WORDS = frozenset({
 _STOP_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "r", "d", "f", "q", "x",
                         "y", "e", "o"})  # fmt: skip
 _NAME_TAGS = frozenset({"n", "ng", "nz", "ns", "nt", "j"})
+_NAME_TAG_PREFIXES = frozenset({"nr", "ns", "nt", "nz"})
+"""Tags of a person's, place's, organization's or other proper name (nr, nrt, nrfg, ns…)."""
+_CONJUNCTIONS = frozenset({"与", "和", "及"})
+_CHAIN = re.compile(f"[·-][{HAN}]+(?:[·-][{HAN}]+)*\\Z")
 _TITLES = (
     "主持人", "总统", "主席", "总理", "首相", "部长", "国务卿", "发言人", "官员", "教授", "研究员",
     "专家", "学者", "分析师", "司令", "大使", "议员", "主任", "局长", "院长", "所长", "记者",
@@ -168,15 +172,20 @@ def _chinese_first(text: str, m: re.Match[str], inner: str) -> Gloss | None:
         j += 1
     if p - j < 2:
         return None
-    words = [(w, t, j + s) for w, t, s in tagged_words(text[j:p])]
+    chain = _CHAIN.search(text, j, p)
+    head = chain.start() if chain else p  # 亚当·库尔登: the parts after the first · go whole
+    words = [(w, t, j + s) for w, t, s in tagged_words(text[j:head])] if head > j else []
     start = None
-    if en and _is_person(en):
-        start = _person_start(words)
+    if en and _is_name(en):
+        start = _name_start(words, head < p) if words else None
+    if start is None and head < p:  # a term ending in a ·-joined name: take the name whole
+        start = _name_start(words, True) if words else None
     if start is None:
-        start = _term_start(words, _target_chars(en or abbr))
+        conjunctions = len(re.findall(r"\band\b|&", en))
+        start = _term_start(words + _tail(text, head, p), _target_chars(en or abbr), conjunctions)
     if start is None or p - start < 2 or text[p - 1] in "0123456789-·":
         return None
-    person = en and _is_person(en) and len(re.sub("[·-]", "", text[start:p])) <= 8
+    person = en and _is_person(en) and len(re.sub("[·-]", "", text[start:p])) <= 12
     kind = "person" if person else "term" if en else "acronym"
     return Gloss(text[start:p], en or abbr, abbr if en else "", kind, start, p, (start, m.end()))
 
@@ -196,22 +205,43 @@ def _is_title(word: str) -> bool:
     return word in _TITLES or (len(word) >= 2 and word.endswith(_TITLE_ENDS))
 
 
-def _person_start(words: Sequence[tuple[str, str, int]]) -> int | None:
-    """Where a person's name starts: back over name-like words (at most eight characters, not
-    counting the · or - that join a transliteration) to a title or function word."""
-    start, chars, named = None, 0, False
-    for word, tag, pos in reversed(words):
-        joiner = word in ("·", "-")
-        name_like = tag.startswith("nr") or joiner or (len(word) <= 2 and tag in _NAME_TAGS)
-        if not name_like or word in _STOP_WORDS or (_is_title(word) and not tag.startswith("nr")):
+def _is_name(en: str) -> bool:
+    """A name: one to four capitalized words (a person, a place, a team), none of them an
+    institution's word, no lower-case words but name particles."""
+    return bool(_PERSON.fullmatch(en)) and not any(w in _INSTITUTIONAL for w in en.split())
+
+
+def _tail(text: str, head: int, p: int) -> list[tuple[str, str, int]]:
+    """The ·-joined parts of a name after its first part, as words (taken whole)."""
+    return (
+        [(m.group(), "nr", m.start()) for m in re.finditer(f"[{HAN}]+|[·-]", text[head:p])]
+        if head < p
+        else []
+    )
+
+
+def _name_start(words: Sequence[tuple[str, str, int]], chained: bool) -> int | None:
+    """Where a name starts: back over name-like words (a transliteration is tagged a person's
+    or a place's name, or is short nouns like 海/大卫) to a title or function word, at most
+    eight characters. ``chained``: ``words`` end at the first part of a ·-joined name, which
+    is the last word plus names before it of at most four characters in all."""
+    start, chars, named = None, 0, chained
+    for i in range(len(words) - 1, -1, -1):
+        word, tag, pos = words[i]
+        first = i == len(words) - 1
+        name_like = tag[:2] in _NAME_TAG_PREFIXES or (len(word) <= 2 and tag in _NAME_TAGS)
+        if chained and not first:
+            name_like = tag.startswith("nr") and chars + len(word) <= 4
+        if not (name_like or (chained and first)) or word in _STOP_WORDS:
             break
-        if chars + (0 if joiner else len(word)) > 8:
+        if _is_title(word) and not tag.startswith("nr"):
             break
-        if not joiner:
-            chars += len(word)
-            start = pos
-        named = named or tag.startswith("nr") or joiner
-    return start if chars >= 2 and (named or chars <= 4) else None
+        if chars + len(word) > 8:
+            break
+        chars += len(word)
+        start = pos
+        named = named or tag.startswith("nr")
+    return start if chars + chained >= 2 and (named or chars <= 4) else None
 
 
 def _target_chars(en: str) -> float:
@@ -231,13 +261,22 @@ def _target_chars(en: str) -> float:
     return max(total, 2)
 
 
-def _term_start(words: Sequence[tuple[str, str, int]], target: float) -> int | None:
+def _term_start(
+    words: Sequence[tuple[str, str, int]], target: float, conjunctions: int = 0
+) -> int | None:
     """The word boundary back from the gloss closest to ``target`` characters, never past a
-    function word; on a tie the longer term."""
+    function word (but past as many 与/和 as the English has "and"), never just after the · of
+    a name; on a tie the longer term."""
     best: tuple[float, int] | None = None
     chars = 0
     for i in range(len(words) - 1, -1, -1):
         word, tag, pos = words[i]
+        if word in ("·", "-"):
+            continue
+        if word in _CONJUNCTIONS and conjunctions:
+            conjunctions -= 1
+            chars += len(word)
+            continue
         postposition = tag == "f" and i > 0  # 报告中, 会议后; but 中导条约 starts with 中
         stop = tag in _STOP_TAGS and tag != "f"
         if word in _STOP_WORDS or stop or postposition or (tag == "m" and not word.isdigit()):
@@ -245,7 +284,12 @@ def _term_start(words: Sequence[tuple[str, str, int]], target: float) -> int | N
         chars += len(word)
         if chars > _MAX_ZH:
             break
-        if re.match(f"[{HAN}]", word) and (best is None or abs(chars - target) <= best[0]):
+        joined = i > 0 and words[i - 1][0] in ("·", "-")
+        if (
+            re.match(f"[{HAN}]", word)
+            and not joined
+            and (best is None or abs(chars - target) <= best[0])
+        ):
             best = (abs(chars - target), pos)
     return best[1] if best is not None else None
 
@@ -263,8 +307,14 @@ def gloss_spans(text: str) -> list[Span]:
     return [
         Span(g.site[0], g.site[1], "gloss", text=_english_of(g))
         for g in find_glosses(text)
-        if g.order == "zh-en" and g.kind != "acronym"
+        if g.order == "zh-en" and g.kind != "acronym" and not _partial(text, g)
     ]
+
+
+def _partial(text: str, gloss: Gloss) -> bool:
+    """Whether the Chinese found is only the end of a name (简·H·李): written as the English it
+    would leave the rest of the name beside it, twice."""
+    return gloss.start > 0 and text[gloss.start - 1] in "·-"
 
 
 def _enforceable(gloss: Gloss) -> bool:
@@ -287,7 +337,13 @@ def document_terms(doc: Document, glossary: Glossary | None = None) -> list[Docu
     taken: set[str] = set()
     for seg in doc.segments:
         for gloss in find_glosses(seg.normalized):
-            if not _enforceable(gloss) or gloss.zh in seen_zh or _known(gloss.zh, approved):
+            partial = _partial(seg.normalized, gloss)
+            if (
+                partial
+                or not _enforceable(gloss)
+                or gloss.zh in seen_zh
+                or _known(gloss.zh, approved)
+            ):
                 continue
             seen_zh.add(gloss.zh)
             key = fold(gloss.en)
