@@ -344,6 +344,21 @@ def model_length(text: str) -> int:
     return len(text) - _hidden(_span_intervals(text, 0, len(text)))
 
 
+def _soften(text: str, hard: list[int], soft: list[int], limit: int) -> tuple[list[int], list[int]]:
+    """Sentence ends inside a bracket pair that is short for the model (an English passage in
+    parentheses is one token to it) become soft breaks, like those inside a short quote."""
+    short = [
+        (a + 1, b)
+        for a, b in _protected_pairs(text, len(text))
+        if b - a - 1 > limit and model_length(text[a + 1 : b]) <= limit
+    ]
+    if not short:
+        return hard, soft
+    starts, ends = _merge(short)
+    inside = {p for p in hard if _inside(p, starts, ends, closed=True)}
+    return [p for p in hard if p not in inside], sorted({*soft, *inside})
+
+
 def split_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` tiling ``text`` exactly, none longer than ``max_chars``
     as the model sees them (:func:`model_length`)."""
@@ -356,6 +371,8 @@ def split_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
     pairs = _protected_pairs(text, min(max_chars, QUOTE_MAX_CHARS))
     pair_spans = _merge([(a + 1, b) for a, b in pairs])
     hard, soft = _sentence_breaks(text, pairs, pair_spans, _machine_intervals(text))
+    if hard:
+        hard, soft = _soften(text, hard, soft, min(max_chars, QUOTE_MAX_CHARS))
     bounds = [0]
     for end in [*hard, len(text)]:
         start = bounds[-1]
@@ -414,31 +431,34 @@ _CONTINUATION_MARKS = {"，": ",", ",": ",", "、": ",", "；": ";", ";": ";", "
 _ENDS_SENTENCE = re.compile(f"[。！？｡︒!?.…⋯][{re.escape(_CLOSERS)}]*$")
 _FRAGMENT_PERIOD = re.compile(r"(?<=[a-z0-9)\"”’'])\.$")
 _CONTINUATION_WORDS = frozenset({
-    "The", "A", "An", "And", "But", "Or", "So", "Yet", "It", "Its", "This", "That", "These",
-    "Those", "They", "Their", "He", "His", "She", "Her", "We", "Our", "In", "On", "At", "For",
-    "With", "To", "From", "By", "As", "Which", "Who", "Whose", "When", "While", "Where", "Then",
-    "There", "If", "Although", "Though", "Because", "Since", "After", "Before", "Including",
+    "And", "But", "Or", "Nor", "Yet", "Which", "Who", "Whom", "Whose", "Where", "While",
+    "Whereas", "Including", "With", "In", "On", "At", "For", "To", "From", "By", "As", "Of",
+    "After", "Before", "Because", "Although", "Though", "Since", "Than", "Through", "Until",
 })  # fmt: skip
+"""Words that open a clause continuing the sentence before it; a capitalized pronoun or
+article opens a sentence of its own, and the halves then stay two sentences (no comma splice)."""
 
 
 def join_split_sentences(doc: Document) -> int:
-    """Re-join the English of sentences that were split for length, so the halves read as one
-    sentence: the full stop the model gave the first half becomes the source's own mark (，→
-    ",", ；→ ";"), and after a comma or semicolon a capitalized function word the model opened
-    the second half with is lowered.
-    No word is added. Only model output is touched (not translation-memory segments). Returns
-    how many joins were made."""
+    """Re-join the English of sentences that were split for length where the second half
+    continues the first (it opens in lower case or with a conjunction, preposition or relative
+    word): the full stop the model gave the first half becomes the source's own mark (，→ ",",
+    ；→ ";") and the word opening the second half is lowered. Halves the model wrote as two
+    sentences stay two. No word is added; only model output is touched (not translation-memory
+    segments). Returns how many joins were made."""
     joined = 0
     for prev, nxt in pairwise(doc.segments):
         if prev.block != nxt.block or _ENDS_SENTENCE.search(prev.normalized.rstrip()):
             continue
         if {prev.status, nxt.status} - {"translated", "cached"}:
             continue
+        first = nxt.en.split(" ", 1)[0]
+        if not (first[:1].islower() or first in _CONTINUATION_WORDS):
+            continue
         mark = _CONTINUATION_MARKS.get(prev.normalized.rstrip()[-1:], "")
         if _FRAGMENT_PERIOD.search(prev.en):
             prev.en = prev.en[:-1] + mark
-        first = nxt.en.split(" ", 1)[0]
-        if first in _CONTINUATION_WORDS and prev.en.endswith((",", ";")):
+        if first in _CONTINUATION_WORDS:
             nxt.en = first.lower() + nxt.en[len(first) :]
         joined += 1
     return joined

@@ -344,9 +344,12 @@ def _translated(doc: Document, english: list[str]) -> Document:
 def test_split_halves_are_rejoined_without_new_words() -> None:
     doc = run(make_doc("这是一个很长的句子的前半部分，" * 3 + "后半部分结束了。"), max_chars=40)
     assert len(doc.segments) == 2 and doc.segments[0].normalized.endswith("，")
-    _translated(doc, ["This is the first half.", "The second half ended."])
+    _translated(doc, ["This is the first half.", "Which ended the second."])
     assert join_split_sentences(doc) == 1
-    assert [s.en for s in doc.segments] == ["This is the first half,", "the second half ended."]
+    assert [s.en for s in doc.segments] == ["This is the first half,", "which ended the second."]
+    _translated(doc, ["This is the first half.", "It ended."])  # two sentences: kept
+    assert join_split_sentences(doc) == 0
+    assert [s.en for s in doc.segments] == ["This is the first half.", "It ended."]
 
 
 def test_whole_sentences_and_reviewed_segments_are_not_rejoined() -> None:
