@@ -49,7 +49,12 @@ _MAX_PIECE = 32
 """Longest vocabulary piece tried when splitting a target prefix."""
 _SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<blank>"})
 SPAN_ATTEMPTS: tuple[Shape | None, ...] = (*SPAN_SHAPES, None)
-"""How a text with protected spans is sent: masked with each token shape, then as it is."""
+"""How a text with markup or machine text is sent: masked with each token shape, then as it is."""
+PLAIN_FIRST: tuple[Shape | None, ...] = (None, *SPAN_SHAPES)
+"""How a text whose spans are only Latin words and symbols is sent: as it is first (the model
+copies most names, and its sentence is most fluent with them: chrF 54.37 masked-first vs
+54.45 on FLORES, bench/RESULTS.md), masked only where it lost one."""
+_PLAIN_FIRST_KINDS = frozenset({"latin", "symbol"})
 
 Progress = Callable[[int], None]
 """Called with how many more input items just finished (duplicates and skips included)."""
@@ -344,19 +349,24 @@ def _translate(
     """The shared core of :func:`translate_texts` and :func:`translate_segments`.
 
     Each text's protected spans become tokens (:func:`pipeline.spans.protect`); a text with no
-    Chinese left outside them is not sent to the model. Where the model drops a token, the text
-    is decoded again with the other token shape, then unmasked; the output that lost fewest
-    spans is kept, and what it still lost is reported in ``lost``. Every attempt goes through
-    the cache keyed by exactly what the model saw, so masked and plain outputs never mix.
+    Chinese left outside them is not sent to the model. Markup and machine text (code, maths,
+    links, URLs, glossed names) are masked first; where the model drops a token the text is
+    decoded again with the other token shape, then unmasked. A text whose spans are only Latin
+    words and symbols goes as it is first and is masked only where the model lost one of them
+    (:data:`PLAIN_FIRST`). The output that lost fewest spans is kept, and what it still lost is
+    reported in ``lost``. Every attempt goes through the cache keyed by exactly what the model
+    saw, so masked and plain outputs never mix.
     """
     out = _Outcome(list(texts), ["skipped" for _ in texts], [() for _ in texts])
     jobs = [_Job(i, t, protected_spans(t)) for i, t in enumerate(texts) if needs_translation(t)]
     if progress is not None and len(texts) > len(jobs):
         progress(len(texts) - len(jobs))
     todo = jobs
-    for attempt, shape in enumerate(SPAN_ATTEMPTS):
+    for attempt in range(len(SPAN_ATTEMPTS)):
         sent: list[tuple[_Job, Protected]] = []
         for job in todo:
+            plain = all(s.kind in _PLAIN_FIRST_KINDS for s in job.spans)
+            shape = (PLAIN_FIRST if plain else SPAN_ATTEMPTS)[attempt]
             protected = protect(job.text, job.spans, shape if job.spans else None)
             if needs_translation(protected.masked):
                 sent.append((job, protected))

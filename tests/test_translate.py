@@ -135,15 +135,27 @@ def test_spans_are_masked_and_restored_verbatim() -> None:
     assert out == ["ChatGPT `main.py` said."]
 
 
-def test_a_dropped_token_is_retried_in_the_other_shape_then_unmasked() -> None:
+def test_markup_is_masked_first_then_the_other_shape_then_unmasked() -> None:
     engine = CopyingEngine(drop=("KX2X", "XS2X"))
-    outcome = _translate(["他用ChatGPT和Claude说"], engine, None, None)
-    assert engine.calls == [["他用KX1X和KX2X说"], ["他用XS1X和XS2X说"], ["他用ChatGPT和Claude说"]]
-    assert outcome.texts == ["ChatGPT Claude said."] and outcome.lost == [()]
+    outcome = _translate(["他用`a`和`b`说"], engine, None, None)
+    assert engine.calls == [["他用KX1X和KX2X说"], ["他用XS1X和XS2X说"], ["他用`a`和`b`说"]]
+    assert outcome.texts == ["`a` said."] and outcome.lost == [("`b`",)]  # first of the best
+
+
+def test_latin_only_text_goes_plain_first_and_is_masked_where_a_name_was_lost() -> None:
+    engine = CopyingEngine(batch_tokens=100, drop=("Claude", "KX2X"))
+    outcome = _translate(["他用ChatGPT和Claude说", "他用ChatGPT说"], engine, None, None)
+    assert engine.calls == [
+        ["他用ChatGPT说", "他用ChatGPT和Claude说"],
+        ["他用KX1X和KX2X说"],
+        ["他用XS1X和XS2X说"],
+    ]
+    assert outcome.texts == ["ChatGPT Claude said.", "ChatGPT said."]
+    assert outcome.lost == [(), ()]
 
 
 def test_a_span_lost_by_every_attempt_is_reported() -> None:
-    engine = CopyingEngine(drop=("KX2X", "XS2X", "Claude"))
+    engine = CopyingEngine(drop=("Claude", "KX2X", "XS2X"))
     outcome = _translate(["他用ChatGPT和Claude说"], engine, None, None)
     assert outcome.texts == ["ChatGPT said."]  # the first attempt, as good as any
     assert outcome.lost == [("Claude",)]
@@ -166,16 +178,16 @@ def test_glossed_names_are_written_as_the_document_wrote_them() -> None:
 
 def test_glossary_placeholders_pass_through_protection() -> None:
     engine = CopyingEngine()
-    out = translate_texts(["XT1X和ChatGPT说"], engine)
-    assert engine.calls == [["XT1X和KX1X说"]] and out == ["XT1X ChatGPT said."]
+    out = translate_texts(["XT1X和`a`说"], engine)
+    assert engine.calls == [["XT1X和KX1X说"]] and out == ["XT1X `a` said."]
 
 
 def test_masked_inputs_are_cached_under_what_the_model_saw(tmp_path: Path) -> None:
     with TranslationCache.in_dir(tmp_path) as cache:
-        translate_texts(["他用ChatGPT说"], CopyingEngine(), cache)
+        translate_texts(["他用`a`说"], CopyingEngine(), cache)
         again = CopyingEngine()
-        out = translate_texts(["他用Claude说"], again, cache)  # same masked text
-    assert again.calls == [] and out == ["Claude said."]
+        out = translate_texts(["他用`b`说"], again, cache)  # same masked text
+    assert again.calls == [] and out == ["`b` said."]
 
 
 def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
