@@ -75,7 +75,11 @@ _NAME_TAGS = frozenset({"n", "ng", "nz", "ns", "nt", "j"})
 _NAME_TAG_PREFIXES = frozenset({"nr", "ns", "nt", "nz"})
 """Tags of a person's, place's, organization's or other proper name (nr, nrt, nrfg, ns…)."""
 _CONJUNCTIONS = frozenset({"与", "和", "及"})
-_CHAIN = re.compile(f"[·-][{HAN}]+(?:[·-][{HAN}]+)*\\Z")
+_PART = f"(?:[{HAN}]+|[A-Z])"
+_CHAIN = re.compile(f"[·-]{_PART}(?:[·-]{_PART})*\\Z")
+"""The ·- or --joined parts after a name's first part (哈里·J·卡兹亚尼斯: ·J·卡兹亚尼斯)."""
+_INITIAL = re.compile("·[A-Z]·")
+_PART_OR_JOINER = re.compile(f"{_PART}|[·-]")
 _TITLES = (
     "主持人", "总统", "主席", "总理", "首相", "部长", "国务卿", "发言人", "官员", "教授", "研究员",
     "专家", "学者", "分析师", "司令", "大使", "议员", "主任", "局长", "院长", "所长", "记者",
@@ -166,7 +170,11 @@ def _chinese_first(text: str, m: re.Match[str], inner: str) -> Gloss | None:
         return Gloss(zh, en or abbr, abbr if en else "", kind, opener + 1, p - 1,
                      (opener, m.end()), quote=text[opener])  # fmt: skip
     j = p
-    while j > 0 and p - j < 24 and _RUN_CHAR.match(text[j - 1]):
+    while (
+        j > 0
+        and p - j < 24
+        and (_RUN_CHAR.match(text[j - 1]) or _INITIAL.match(text, j - 2) is not None)
+    ):
         j -= 1
     while j < p and not re.match(f"[{HAN}]", text[j]):
         j += 1
@@ -214,7 +222,7 @@ def _is_name(en: str) -> bool:
 def _tail(text: str, head: int, p: int) -> list[tuple[str, str, int]]:
     """The ·-joined parts of a name after its first part, as words (taken whole)."""
     return (
-        [(m.group(), "nr", m.start()) for m in re.finditer(f"[{HAN}]+|[·-]", text[head:p])]
+        [(m.group(), "nr", m.start()) for m in _PART_OR_JOINER.finditer(text, head, p)]
         if head < p
         else []
     )

@@ -50,6 +50,13 @@ def doc_of(*texts: str, doc_id: str = "d") -> Document:
          [("卡内基国际和平研究院", "Carnegie Endowment for International Peace", "term")]),
         ("这是中程导弹条约（INF Treaty）", [("中程导弹条约", "INF Treaty", "term")]),
         ("或直接商售(DCS)", [("直接商售", "DCS", "acronym")]),
+        # names joined by · or - (initials too) are taken whole; one-word names by their words
+        ("经理约翰·J·史密斯(John J. Smith)说", [("约翰·J·史密斯", "John J. Smith", "person")]),
+        ("作家玛丽·安·埃文斯（Mary Ann Evans）写道",
+         [("玛丽·安·埃文斯", "Mary Ann Evans", "person")]),
+        ("会议在维也纳 (Vienna) 举行", [("维也纳", "Vienna", "term")]),
+        ("他说民主与法治研究所（Institute for Democracy and Rule of Law）认为",
+         [("民主与法治研究所", "Institute for Democracy and Rule of Law", "term")]),
         # English before the Chinese
         ("一些导弹发射通知的MOU(谅解备忘录）", [("谅解备忘录", "MOU", "acronym")]),
         # an acronym given with the English
