@@ -2,7 +2,8 @@
 
 Usage:
     uv run python bench/bench_fidelity.py [--run DIR] [--out DIR] [--cache DIR] [--threads 2]
-        [--lines 300] [--no-docs] [--no-testsets] [--translate-only] [--show N]
+        [--lines 300] [--no-docs] [--no-testsets] [--translate-only] [--show N] [--markup]
+    uv run python bench/bench_fidelity.py --shapes KX#X,XS#X,XT#X,ZX#   # span token copy rates
 
 Translates ../shared/devcorpus (eleven real articles) and ../shared/samples (two) the way a user
 runs ``zhen translate`` (the repository's glossaries/*.tsv, default settings), or reads a finished
@@ -333,6 +334,49 @@ def report_markup(cache: Path | None, threads: int, show: bool) -> None:
     print_table(["markup (hand-made)", "kept verbatim"], rows)
 
 
+def report_shapes(shapes: list[str], threads: int) -> None:
+    """Copy rate of candidate span tokens (``#`` stands for the number): the protected spans of
+    the build documents' segments and of WMT19 lines 300-2000 and FLORES lines 300-1012 (80
+    each; not the lines scored above) masked with each shape, decoded without cache, counted
+    where the token comes back (letter case aside)."""
+    import re
+
+    from pipeline.packages import default_dirs, ensure_model
+    from pipeline.run import prepare
+    from pipeline.settings import Settings, TranslateSettings
+    from pipeline.spans import find_spans, protect
+    from pipeline.translate import load_engine, needs_translation
+
+    build = [p for d in INPUTS for p in sorted(d.glob("*.*"))
+             if p.stem not in HELD_OUT and p.name != "README.md"]  # fmt: skip
+    texts = [
+        s.normalized
+        for d in prepare([str(p) for p in build], Settings()).docs
+        for s in d.segments
+        if needs_translation(s.normalized) and find_spans(s.normalized)
+    ]
+    for name, lo, hi in (("wmt19", 300, 2000), ("flores-hans", 300, 1012)):
+        lines = (SHARED / TESTSETS[name][0]).read_text(encoding="utf-8").splitlines()[lo:hi]
+        texts += [ln for ln in lines if needs_translation(ln) and find_spans(ln)][:80]
+    masked = [protect(t, find_spans(t), "XS") for t in texts]
+    settings = TranslateSettings(threads=threads)
+    engine = load_engine(ensure_model(None, default_dirs()), settings)
+    rows = []
+    for shape in shapes:
+        sources = [re.sub(r"XS(\d+)X", lambda m, s=shape: s.replace("#", m.group(1)), p.masked)
+                   for p in masked]  # fmt: skip
+        outputs = engine.translate(sources)
+        total = sum(len(p.pieces) for p in masked)
+        kept = sum(
+            shape.replace("#", str(n)).lower() in out.lower()
+            for p, out in zip(masked, outputs, strict=True)
+            for n in range(1, len(p.pieces) + 1)
+        )
+        rows.append([shape.replace("#", "1"), total, kept, f"{100 * kept / total:.1f} %"])
+    print(f"{len(texts)} sentences with protected spans")
+    print_table(["token", "tokens", "copied", "rate"], rows)
+
+
 def report_testsets(lines: int, cache: Path | None, threads: int, out: Path | None) -> None:
     import sacrebleu
 
@@ -364,9 +408,13 @@ def main() -> None:
     parser.add_argument("--testsets-out", type=Path, help="write the test-set hypotheses (JSON)")
     parser.add_argument("--show", type=int, default=0, help="print N failing segments")
     parser.add_argument("--markup", action="store_true", help="also the hand-made markup set")
+    parser.add_argument("--shapes", help="measure span token shapes instead, e.g. KX#X,XS#X")
     args = parser.parse_args()
     if not (SHARED / "devcorpus").is_dir():
         raise SystemExit(f"../shared/devcorpus is not at {SHARED}")
+    if args.shapes:
+        report_shapes(args.shapes.split(","), args.threads)
+        return
     if not args.no_docs:
         run = args.run
         if run is None:
