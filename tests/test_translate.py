@@ -172,8 +172,11 @@ def test_text_with_only_spans_outside_chinese_is_not_sent() -> None:
 def test_glossed_names_are_written_as_the_document_wrote_them() -> None:
     engine = CopyingEngine()
     out = translate_texts(["会长韩儒伯(Rupert Hammond-Chambers)说"], engine)
-    assert engine.calls == [["会长KX1X说"]]
+    assert engine.calls == [["会长Rupert Hammond-Chambers说"]]  # the English in the Chinese's place
     assert out == ["Rupert Hammond-Chambers said."]
+    garbling = CopyingEngine(drop=("Hammond-Chambers",))
+    out = translate_texts(["会长韩儒伯(Rupert Hammond-Chambers)说"], garbling)
+    assert garbling.calls[1] == ["会长KX1X说"] and out == ["Rupert Hammond-Chambers said."]
 
 
 def test_glossary_placeholders_pass_through_protection() -> None:

@@ -64,8 +64,9 @@ _FIND: dict[Shape, re.Pattern[str]] = {
 def protect(text: str, spans: Sequence[Span], shape: Shape | None) -> Protected:
     """``text`` with each span replaced by a token (paired markup: one before and one after its
     inner text), spaced off Latin letters and digits so the model sees a word of its own.
-    ``shape=None`` keeps ``text`` unmasked (the last fallback) but still lists the spans, so
-    :func:`restore` can tell which of them the model's own output kept."""
+    ``shape=None`` leaves ``text`` unmasked, a glossed name written as its English (韩儒伯(Rupert
+    Hammond-Chambers) → Rupert Hammond-Chambers), and still lists the spans, so :func:`restore`
+    can tell which of them the model's own output kept."""
     cuts: list[tuple[int, int, Piece]] = []
     for n, span in enumerate(spans):
         if span.inner is None:
@@ -76,15 +77,16 @@ def protect(text: str, spans: Sequence[Span], shape: Shape | None) -> Protected:
             cuts.append((span.start, a, Piece(text[span.start : a], "open", n)))
             cuts.append((b, span.end, Piece(text[b : span.end], "close", n)))
     cuts.sort(key=lambda c: c[0])
-    if shape is None:
-        return Protected(text, text, None, tuple(c[2] for c in cuts))
     out: list[str] = []
     pos = 0
-    for n, (start, end, _) in enumerate(cuts, start=1):
+    for n, (start, end, piece) in enumerate(cuts, start=1):
+        if shape is None and piece.kind != "gloss":
+            continue  # unmasked: only a glossed name is written as its English
         before = text[pos:start]
         out.append(before)
         tail = before[-1:] if before else (out[-2][-1:] if len(out) > 1 else "")
-        out.append((" " if _glues(tail) else "") + token(shape, n))
+        word = piece.text if shape is None else token(shape, n)
+        out.append((" " if _glues(tail) else "") + word)
         if _glues(text[end : end + 1]):
             out.append(" ")
         pos = end

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.spans import find_spans, missing, protect, restore, token
+from pipeline.spans import Span, find_spans, missing, protect, restore, token
 
 
 def masked(text: str, shape: str = "KX") -> object:
@@ -78,3 +78,11 @@ def test_unmasked_shape_checks_the_plain_output() -> None:
         "He said ChatGPT and Cloud are good.", ("Claude",),
     )  # fmt: skip
     assert missing("ChatGPT, Claude", p) == ()
+
+
+def test_unmasked_text_writes_a_glossed_name_as_its_english() -> None:
+    text = "会长韩儒伯(Rupert Hammond-Chambers)用ChatGPT"
+    close = text.index(")") + 1
+    spans = [Span(2, close, "gloss", text="Rupert Hammond-Chambers"), *find_spans(text)[1:]]
+    assert protect(text, spans, None).masked == "会长Rupert Hammond-Chambers用ChatGPT"
+    assert protect(text, spans, "KX").masked == "会长KX1X用KX2X"
