@@ -11,7 +11,7 @@ starts, since Chinese has no spaces; jieba's words and parts of speech decide it
   ``nr`` or it is short nouns like 海/大卫) is taken back to a title or function word:
   美国联邦众议院议长裴洛西 (Nancy Pelosi) → 裴洛西;
 - any other term is taken back word by word to about two characters per English content word
-  (one and a half per acronym letter), never past a function word (的, 在, 和, 是, 我…).
+  (or per acronym letter), never past a function word (的, 在, 和, 是, 我…).
 
 :func:`document_terms` turns a document's pairs into :class:`~pipeline.document.DocumentTerm` s
 (a person's later bare mention reads as the surname: 艾克顿说 → "Acton said"), and
@@ -75,6 +75,7 @@ _NAME_TAGS = frozenset({"n", "ng", "nz", "ns", "nt", "j"})
 _NAME_TAG_PREFIXES = frozenset({"nr", "ns", "nt", "nz"})
 """Tags of a person's, place's, organization's or other proper name (nr, nrt, nrfg, ns…)."""
 _CONJUNCTIONS = frozenset({"与", "和", "及"})
+_CLASSIFIERS = frozenset("个套架门辆枚座艘名位项件台部支批种次颗条")
 _PART = f"(?:[{HAN}]+|[A-Z])"
 _CHAIN = re.compile(f"[·-]{_PART}(?:[·-]{_PART})*\\Z")
 """The ·- or --joined parts after a name's first part (哈里·J·卡兹亚尼斯: ·J·卡兹亚尼斯)."""
@@ -191,6 +192,13 @@ def _chinese_first(text: str, m: re.Match[str], inner: str) -> Gloss | None:
     if start is None:
         conjunctions = len(re.findall(r"\band\b|&", en))
         start = _term_start(words + _tail(text, head, p), _target_chars(en or abbr), conjunctions)
+    if (
+        start is not None
+        and start > 0
+        and text[start - 1].isdigit()
+        and text[start] in _CLASSIFIERS
+    ):
+        start += 1  # 100套岸置鱼叉飞弹系统: jieba glued the classifier to the term
     if start is None or p - start < 2 or text[p - 1] in "0123456789-·":
         return None
     person = en and _is_person(en) and len(re.sub("[·-]", "", text[start:p])) <= 12
@@ -253,15 +261,15 @@ def _name_start(words: Sequence[tuple[str, str, int]], chained: bool) -> int | N
 
 
 def _target_chars(en: str) -> float:
-    """About how many Chinese characters render ``en``: two per content word, two and a half
-    for a name (a transliteration: Carnegie 卡内基), one and a half per acronym letter, one for
-    a Roman numeral (III 3型)."""
+    """About how many Chinese characters render ``en``: two per content word or acronym letter
+    (CBM 信心建立措施), two and a half for a name (a transliteration: Carnegie 卡内基), one for a
+    Roman numeral (III 3型)."""
     total = 0.0
     for word in re.split(r"[\s·]+", en):
         if _ROMAN.fullmatch(word):
             total += 1
         elif _IS_ACRONYM.fullmatch(word):
-            total += 1.5 * len(re.sub("[^A-Z]", "", word))
+            total += 2 * len(re.sub("[^A-Z]", "", word))
         elif word[:1].isupper() and word not in _INSTITUTIONAL:
             total += 2.5
         elif word.lower() not in _FUNCTION and re.search("[A-Za-z]", word):

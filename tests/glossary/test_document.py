@@ -50,6 +50,8 @@ def doc_of(*texts: str, doc_id: str = "d") -> Document:
          [("卡内基国际和平研究院", "Carnegie Endowment for International Peace", "term")]),
         ("这是中程导弹条约（INF Treaty）", [("中程导弹条约", "INF Treaty", "term")]),
         ("或直接商售(DCS)", [("直接商售", "DCS", "acronym")]),
+        ("它更像是一个信心建立措施（CBM）", [("信心建立措施", "CBM", "acronym")]),
+        ("出售100套岸置鱼叉飞弹系统（HCDS）", [("岸置鱼叉飞弹系统", "HCDS", "acronym")]),
         # names joined by · or - (initials too) are taken whole; one-word names by their words
         ("经理约翰·J·史密斯(John J. Smith)说", [("约翰·J·史密斯", "John J. Smith", "person")]),
         ("作家玛丽·安·埃文斯（Mary Ann Evans）写道",
