@@ -22,13 +22,19 @@ from pipeline.document import Document, Segment
 from pipeline.enforce import enforce_and_translate
 from pipeline.errors import ExportError, PipelineError
 from pipeline.export import RunInfo, export_run, term_lookup_from, write_document_outputs
-from pipeline.glossary import Glossary, load_glossaries
+from pipeline.glossary import Glossary, load_glossaries, match_terms
+from pipeline.glossary.document import (
+    document_terms,
+    document_terms_report,
+    gloss_spans,
+    terms_glossary,
+)
 from pipeline.glossary.formats import describe_glossary_files, recorded_glossary_files
 from pipeline.ingest import Parsed, discover, drop_repeated, read_documents
 from pipeline.normalize import normalize_document
 from pipeline.packages import ensure_model
 from pipeline.qa import qa_segments
-from pipeline.segment import segment_document
+from pipeline.segment import join_split_sentences, segment_document
 from pipeline.settings import (
     EnforceSettings,
     ExportFormat,
@@ -36,7 +42,8 @@ from pipeline.settings import (
     RunOptions,
     Settings,
 )
-from pipeline.stats import ReuseStats, RunStats, TermStats, TranslateStats
+from pipeline.spans import check_segment
+from pipeline.stats import ReuseStats, RunStats, SpanStats, TermStats, TranslateStats
 from pipeline.store import TranslationCache
 from pipeline.store.memory import apply_memory, open_reviewed
 from pipeline.store.rundir import RunDir
@@ -208,13 +215,60 @@ def _translate_step(
     enforce: EnforceSettings,
     cache: TranslationCache | None,
     progress: Progress | None,
+    own_terms: dict[str, Glossary],
 ) -> tuple[TranslateStats, TermStats | None]:
-    """Step 6: translate, enforcing the glossary when one is loaded."""
-    if glossary is not None and len(glossary):
+    """Step 6: translate, enforcing the glossary and each document's own terms."""
+    if (glossary is not None and len(glossary)) or own_terms:
         return enforce_and_translate(
-            segments, engine, glossary, enforce, cache=cache, progress=progress
+            segments,
+            engine,
+            glossary if glossary is not None else Glossary(()),
+            enforce,
+            cache=cache,
+            progress=progress,
+            document_terms=own_terms,
         )
     return translate_segments(segments, engine, cache=cache, progress=progress), None
+
+
+def _document_terms_step(docs: list[Document], glossary: Glossary | None) -> dict[str, Glossary]:
+    """Step 4a: the terms each document glosses itself (艾克顿（James Acton）), into
+    ``Document.terms``; approved glossary entries win. Returns them per document id as
+    glossaries for enforcement, which applies them in their own document only."""
+    out: dict[str, Glossary] = {}
+    for doc in docs:
+        doc.terms = document_terms(doc, glossary)
+        if doc.terms:
+            out[doc.id] = terms_glossary(doc.terms)
+    return out
+
+
+def _spans_step(
+    docs: list[Document], glossary: Glossary | None, own_terms: dict[str, Glossary]
+) -> SpanStats:
+    """Step 6b: every protected span back in its original form, and checked. Spans inside a
+    glossary term or a glossed name are the glossary's to write, so they are not checked; a
+    missing one flags its segment ``span-lost``. Then halves of sentences split for length are
+    re-joined (:func:`pipeline.segment.join_split_sentences`)."""
+    spans = lost = segments = flagged = joined = 0
+    approved = glossary.approved() if glossary is not None else None
+    for doc in docs:
+        blocks = {b.index: b for b in doc.blocks}
+        own = own_terms.get(doc.id)
+        for seg in doc.segments:
+            if seg.status == "memory" or not seg.en:
+                continue
+            skip = [(g.start, g.end) for g in gloss_spans(seg.normalized)]
+            for terms in (approved, own):
+                if terms is not None and len(terms):
+                    skip += [(m.start, m.consumed_end) for m in match_terms(seg.normalized, terms)]
+            check = check_segment(seg, blocks.get(seg.block), skip)
+            spans += check.spans
+            lost += len(check.lost)
+            segments += bool(check.spans)
+            flagged += bool(check.lost)
+        joined += join_split_sentences(doc)
+    return SpanStats(segments, spans, spans - lost, lost, flagged, joined)
 
 
 def _memory_step(segments: list[Segment], memory: Path | None) -> ReuseStats:
@@ -230,6 +284,7 @@ def _model_step(
     settings: Settings,
     options: RunOptions,
     glossary: Glossary | None,
+    own_terms: dict[str, Glossary],
     timer: Timer,
     on_download: DownloadProgress | None,
     on_start: Callable[[int], Progress] | None,
@@ -247,7 +302,7 @@ def _model_step(
         else nullcontext() as cache,
     ):
         translated, terms = _translate_step(
-            pending, engine, glossary, options.enforce, cache, progress
+            pending, engine, glossary, options.enforce, cache, progress, own_terms
         )
     model = {**engine.signature(), "path": str(package.path), "threads": engine.threads}
     return model, translated, terms
@@ -277,6 +332,7 @@ def translate_run(
     run_id = uuid.uuid4().hex[:16]
     with timer.step("prepare"):
         prepared = prepare(inputs, settings, stdin=stdin)
+        own_terms = _document_terms_step(prepared.docs, glossary)
     segments = all_segments(prepared.docs)
     model: ModelSignature | None = None
     stats = RunStats()
@@ -287,9 +343,11 @@ def translate_run(
         pending = [s for s in segments if s.status != "memory"]
         if pending:
             model, translated, terms = _model_step(
-                pending, settings, options, glossary, timer, on_download, on_start
+                pending, settings, options, glossary, own_terms, timer, on_download, on_start
             )
             stats = replace(stats, translate=translated, terms=terms)
+            with timer.step("spans"):
+                stats = replace(stats, spans=_spans_step(prepared.docs, glossary, own_terms))
         with timer.step("qa"):
             stats = replace(stats, qa=qa_segments(segments))
     run_dir = RunDir(options.outdir)
@@ -309,6 +367,7 @@ def translate_run(
         "approved": len(glossary.approved()) if glossary is not None else 0,
         "enforce": asdict(options.enforce),
     }
+    run_json["document_terms"] = document_terms_report(prepared.docs)
     if prepared.docs:
         written.append(run_dir.write_signature(run_json))
     return RunResult(prepared, written, stats, run_json)

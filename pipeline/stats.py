@@ -84,6 +84,30 @@ class TermStats:
 
 
 @dataclass(frozen=True)
+class SpanStats:
+    """Protected spans after translation: segments that have any, spans, spans kept verbatim and
+    lost, segments flagged ``span-lost``, and sentences split for length whose halves were
+    re-joined."""
+
+    segments: int = 0
+    spans: int = 0
+    kept: int = 0
+    lost: int = 0
+    flagged: int = 0
+    joined: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "segments": self.segments,
+            "spans": self.spans,
+            "kept": self.kept,
+            "lost": self.lost,
+            "flagged": self.flagged,
+            "joined": self.joined,
+        }
+
+
+@dataclass(frozen=True)
 class QAStats:
     """Segments per QA flag, every flag present (zeros included) so reports have stable keys."""
 
@@ -101,6 +125,7 @@ class RunStats:
     memory: ReuseStats = field(default_factory=ReuseStats)
     translate: TranslateStats | None = None
     terms: TermStats | None = None
+    spans: SpanStats | None = None
     qa: QAStats | None = None
     chars: int = 0
     chars_per_second: float = 0.0
@@ -115,6 +140,8 @@ class RunStats:
             block |= self.translate.to_json()
         if self.terms is not None:
             block["terms"] = self.terms.to_json()
+        if self.spans is not None:
+            block["spans"] = self.spans.to_json()
         out["translate"] = block
         out["qa"] = self.qa.to_json()
         if self.chars:

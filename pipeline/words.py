@@ -34,3 +34,15 @@ def cuts_a_word(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` starts or ends inside a word of ``text``."""
     edges = boundaries(text)
     return start not in edges or end not in edges
+
+
+def tagged_words(text: str) -> list[tuple[str, str, int]]:
+    """``(word, part of speech, start)`` for each word in order, from jieba's tagger (``nr`` a
+    person's name, ``ns`` a place, ``n`` a noun, ``v`` a verb, ``p``/``c``/``u…`` function
+    words): where the document's own names start before their English gloss."""
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    for word, tag in _segmenter().tag(text):
+        out.append((word, tag, pos))
+        pos += len(word)
+    return out

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Segment
@@ -101,21 +101,26 @@ def enforce_and_translate(
     cache: TranslationCache | None = None,
     progress: Progress | None = None,
     scorer: Scorer | None = None,
+    document_terms: Mapping[str, Glossary] | None = None,
 ) -> tuple[TranslateStats, TermStats]:
     """Translate ``segments`` (in document order) with the approved terms of ``glossary``
     enforced; fill ``en``, ``status``, ``terms_applied``, ``terms_missed`` and fallback flags.
 
-    All passes go through :func:`pipeline.translate.translate_texts`, so batching, dedup and the
-    cache apply to the masked texts too; segments without terms are translated once, unchanged.
-    ``scorer`` ranks insertion points for the prefix pass (default: from the engine). Returns the
-    translation counts and the term counts.
+    ``document_terms`` maps a document id to the terms that document glosses itself
+    (:mod:`pipeline.glossary.document`); they are enforced in that document only, where no
+    approved glossary term is (the glossary wins). All passes go through
+    :func:`pipeline.translate.translate_texts`, so batching, dedup and the cache apply to the
+    masked texts too; segments without terms are translated once, unchanged. ``scorer`` ranks
+    insertion points for the prefix pass (default: from the engine). Returns the translation
+    counts and the term counts.
     """
     started = time.perf_counter()
     approved = glossary.approved()
     plans = [_Plan(s, s.normalized or s.source, []) for s in segments]
     for plan in plans:
-        if len(approved) and needs_translation(plan.text):
-            plan.slots = plan_slots(plan.text, approved)
+        own = document_terms.get(plan.seg.doc_id) if document_terms else None
+        if (len(approved) or own is not None) and needs_translation(plan.text):
+            plan.slots = _slots(plan.text, approved, own)
     strategies = settings.strategies if settings.enabled else ("plain",)
     with_terms = [p for p in plans if p.slots]
     if "plain" in strategies:
@@ -141,6 +146,26 @@ def enforce_and_translate(
     terms = _finish(plans, settings.term_style, enforced=settings.enabled)
     seconds = round(time.perf_counter() - started, 3)
     return stats, replace(terms, extra_decodes=decodes, seconds=seconds)
+
+
+def _slots(text: str, approved: Glossary, own: Glossary | None) -> list[Slot]:
+    """The glossary's slots, then the document's own terms where no glossary term is.
+
+    Where the document states a bare acronym (直接商售(DCS)) or puts the Chinese in parentheses
+    after its English (MOU（谅解备忘录）), that site is left to the model: it translates the
+    Chinese next to the protected acronym, so the reader gets both; later mentions are the
+    document term's."""
+    slots = plan_slots(text, approved) if len(approved) else []
+    if own is None or not len(own):
+        return slots
+    taken = [(s.start, s.gloss[1] if s.gloss else s.end) for s in slots]
+    for slot in plan_slots(text, own):
+        end = slot.gloss[1] if slot.gloss else slot.end
+        acronym = slot.gloss is not None and slot.term.en.isupper() and " " not in slot.term.en
+        glossing = text[: slot.start].rstrip(" （(").endswith(slot.term.en)
+        if not (acronym or glossing) and all(end <= a or slot.start >= b for a, b in taken):
+            slots.append(slot)
+    return sorted(slots, key=lambda s: s.start)
 
 
 def _placeholder_pass(
