@@ -34,3 +34,22 @@ def cuts_a_word(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` starts or ends inside a word of ``text``."""
     edges = boundaries(text)
     return start not in edges or end not in edges
+
+
+_PLACE_TAGS = frozenset({"ns", "j"})
+"""jieba part-of-speech tags of place names (ns) and of abbreviations (j), which is how it tags
+one-character country names such as 俄, 英, 韩."""
+
+
+@functools.lru_cache(maxsize=4096)
+def is_place(word: str) -> bool:
+    """Whether jieba reads ``word`` as one place name (美国, 台湾, 美, 俄): what qualifies an
+    institution (美国|国务院, 台湾|国防部) and so decides which country's it is."""
+    tags = _segmenter().tag(word)
+    return len(tags) == 1 and tags[0][1] in _PLACE_TAGS
+
+
+@functools.lru_cache(maxsize=4096)
+def is_word(word: str) -> bool:
+    """Whether ``word`` is in jieba's dictionary (以北, 组织): a reading the text allows."""
+    return bool(_segmenter().has_word(word))

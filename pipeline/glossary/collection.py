@@ -5,9 +5,10 @@ The matcher (:mod:`pipeline.glossary.match`) is built once per :class:`Glossary`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.glossary.context import Scan, scan_document
 from pipeline.glossary.match import Matcher
 from pipeline.glossary.terms import Match, Term, fold
 from pipeline.settings import NormalizeSettings
@@ -52,6 +53,15 @@ class Glossary:
             self._matcher = Matcher(self.terms, self.settings)
         return self._matcher
 
+    def scan(self, texts: Sequence[str]) -> list[Scan]:
+        """The terms in each text of one document, in reading order: word checks, context
+        rules, coreference and blocker entries applied (:mod:`pipeline.glossary.context`).
+
+        Match on the whole glossary, not :meth:`approved`: proposed terms and blockers must take
+        part in longest match (外交部长 stops 外交部) even though only approved ones are enforced.
+        """
+        return scan_document(texts, self.matcher(), self.settings)
+
 
 def lookup(glossary: Glossary, query: str) -> list[Term]:
     """Terms for ``zhen glossary show``: by id, else by any form or rendering, else by the
@@ -60,13 +70,17 @@ def lookup(glossary: Glossary, query: str) -> list[Term]:
         return [term]
     key = fold(query.strip())
     exact = [t for t in glossary if key in {fold(x) for x in (*t.zh, *t.renderings)}]
-    return exact or list(dict.fromkeys(m.term for m in match_terms(query, glossary)))
+    return exact or list(dict.fromkeys(m.term for m in glossary.matcher().scan(query)))
 
 
 def match_terms(text: str, glossary: Glossary) -> list[Match]:
     """Glossary terms in normalized ``text``: longest-leftmost, non-overlapping, glosses attached.
 
-    CJK forms match exactly; a Latin edge (ICBM, New START, 东风-41) needs a word boundary and
-    matches case-insensitively; an all-caps abbreviation also matches with a plural ``s`` (ICBMs).
+    CJK forms match exactly where they do not cut a word; a Latin edge (ICBM, New START,
+    东风-41) needs a word boundary and matches case-insensitively, except an all-caps form,
+    which must be written in capitals (MAC is not the Mac of mac版本); an all-caps abbreviation
+    also matches with a plural ``s`` (ICBMs). Latin forms inside English prose are the
+    author's own English and are not matched. ``text`` is taken as a whole document for context
+    rules; blocker entries are left out.
     """
-    return glossary.matcher().scan(text)
+    return glossary.scan([text])[0].matches

@@ -32,7 +32,7 @@ from lxml import etree
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary
-from pipeline.glossary.terms import COLUMNS, ID_RE, SEP, STATUSES, Term
+from pipeline.glossary.terms import COLUMNS, ID_RE, QUIET, SEP, STATUSES, Term
 from pipeline.glossary.tsv import parse_glossary, raise_for_errors, read_bytes, read_text
 from pipeline.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
@@ -48,8 +48,11 @@ def _fail(message: str, path: str | Path) -> GlossaryError:
 
 
 def format_tsv(terms: Iterable[Term], file: str = "<glossary>") -> str:
-    """Glossary TSV text: the header, then one line per term; ``file`` names it in errors."""
-    header = list(COLUMNS)
+    """Glossary TSV text: the header, then one line per term; ``file`` names it in errors.
+    Quiet optional columns (``context``) are written only when some term uses them."""
+    terms = list(terms)
+    used = {name for t in terms for name, cell in zip(COLUMNS, t.row(), strict=True) if cell}
+    header = [c for c in COLUMNS if c not in QUIET or c in used]
     return "\t".join(header) + "\n" + "".join(_tsv_line(header, t, file) for t in terms)
 
 

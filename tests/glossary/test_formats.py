@@ -59,7 +59,7 @@ def test_add_term_creates_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "new" / "g.tsv"
     add_term(path, NEW)
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "\t".join(COLUMNS),
+        "\t".join(COLUMNS[:-1]),
         "thaad2\t萨德系统\tTHAAD system\t\t\t\tproposed",
     ]
 
