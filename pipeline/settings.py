@@ -20,7 +20,7 @@ TermStyle = Literal["first", "full", "abbr"]
 """How a glossary term reads: spelled out with its abbreviation at the first mention, then the
 abbreviation (``first``); always the full rendering (``full``); always the abbreviation."""
 TERM_STYLES: tuple[TermStyle, ...] = get_args(TermStyle)
-EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix"]
+EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix", "insert"]
 """Enforcement passes, in their default order (see :mod:`pipeline.enforce.passes`)."""
 STRATEGIES: tuple[EnforceStrategy, ...] = get_args(EnforceStrategy)
 ExportFormat = Literal["tmx", "xliff", "xliff12", "tsv", "csv", "parquet", "html"]
@@ -83,8 +83,11 @@ class EnforceSettings:
 
     ``term_style``: see :data:`TermStyle`. ``strategies`` are the passes, in order (see
     :mod:`pipeline.enforce.passes`); ``enabled=False`` translates plainly but still records which
-    terms came out right. ``prefix_rounds`` bounds the forced insertions per segment,
-    ``prefix_tries`` the positions tried for each (re-decoded, the most likely result kept).
+    terms came out right. ``score_margin`` is how much less likely (mean log-probability per
+    piece, outside the terms) an enforced sentence may be than the plain one
+    (:mod:`pipeline.enforce.accept`); ``None`` turns the model-score check off.
+    ``prefix_rounds`` bounds the forced insertions per segment, ``prefix_tries`` the positions
+    tried for each (re-decoded, the most likely result kept).
     """
 
     enabled: bool = True
@@ -92,6 +95,7 @@ class EnforceSettings:
     strategies: tuple[EnforceStrategy, ...] = STRATEGIES
     prefix_rounds: int = 2
     prefix_tries: int = 3
+    score_margin: float | None = 0.3
 
     def __post_init__(self) -> None:
         if self.term_style not in TERM_STYLES:
@@ -105,12 +109,16 @@ class EnforceSettings:
                 f"unknown enforcement strategy {unknown[0]!r}: use {', '.join(STRATEGIES)}",
                 file="strategies",
             )
-        decoding = [s for s in self.strategies if s != "prefix"]
+        decoding = [s for s in self.strategies if s not in ("prefix", "insert")]
         placeholders = {"placeholder", "placeholder-alt"}
-        if not decoding or ("prefix" in self.strategies and not set(decoding) & placeholders):
+        if (
+            not decoding
+            or ("prefix" in self.strategies and not set(decoding) & placeholders)
+            or ("insert" in self.strategies and "plain" not in decoding)
+        ):
             raise SettingsError(
-                "enforcement strategies need plain or placeholder first, and prefix needs a "
-                "placeholder strategy: e.g. plain,placeholder,prefix",
+                "enforcement strategies need plain or placeholder first, prefix needs a "
+                "placeholder strategy and insert the plain one: e.g. plain,placeholder,prefix",
                 file="strategies",
             )
 

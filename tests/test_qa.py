@@ -314,3 +314,12 @@ def test_flags_stay_quiet_on_human_references() -> None:
     assert rate["repeated-ngram"] <= 0.002
     assert rate["cjk-in-output"] <= 0.002
     assert rate["empty-output"] == 0
+
+
+def test_enforcements_unsafe_verdict_is_kept_and_counted() -> None:
+    segs = [_seg(0, "五角大楼发出警告。", "Wujiao warned.", flags=["term-unsafe", "term-missed"])]
+    segs[0].terms_missed = ["pentagon"]
+    counts = qa_segments(segs).to_json()
+    assert segs[0].flags == ["term-missed", "term-unsafe"]
+    assert counts["term-unsafe"] == 1 and counts["term-missed"] == 1
+    assert "plain translation was kept" in FLAGS["term-unsafe"]

@@ -14,21 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.enforce.english import (
-    Edit,
     Form,
     Found,
     FoundKind,
     Shape,
-    apply_edits,
     find_placeholders,
     find_renderings,
     placeholder,
-    plural_context,
     pluralize,
     styled,
     takes_article,
 )
-from pipeline.glossary import Glossary, Match, Term, fold, match_terms
+from pipeline.enforce.grammar import Edit, apply_edits, bare_plural, is_name, plural_context
+from pipeline.glossary import Glossary, Match, Term, fold
 from pipeline.settings import EnforceStrategy, TermStyle
 
 _LEADERS = frozenset(
@@ -38,6 +36,8 @@ _LEADERS = frozenset(
 _CONSUMED_GLOSSES = ("abbr", "en", "form")
 _STRAY = {"XT": re.compile(r"\s*\b[A-Z]?XT\d+X\b"), "ZX": re.compile(r"\s*\bZX\d+\b")}
 """Placeholder-like tokens the decoder invented (numbers beyond the segment's own)."""
+_CURRENCY_GAP = re.compile(r"(?<=[A-Z]\$) (?=\d)")
+"""A currency rendering such as NT$ is written against its amount: NT$240 billion."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,24 @@ class Draft:
 
 
 def plan_slots(text: str, glossary: Glossary) -> list[Slot]:
-    """The term mentions to enforce in normalized ``text``.
+    """The term mentions to enforce in normalized ``text``, taken as a document of its own."""
+    return plan_document([text], glossary)[0]
 
-    A gloss the source already gives for the term (its abbreviation, its English, a source
-    form, or part of its English) is folded into the mention, so 洲际弹道导弹（ICBM） yields one
-    rendering, not "intercontinental ballistic missile (ICBM) (ICBM)". Other parentheses stay.
+
+def plan_document(texts: Sequence[str], glossary: Glossary) -> list[list[Slot]]:
+    """The term mentions to enforce in each normalized text of one document, in reading order.
+
+    The whole glossary is matched (proposed terms and blocker entries take part in longest
+    match) with word checks, context rules and coreference (:meth:`Glossary.scan`); only
+    approved terms become slots. A gloss the source already gives for the term (its
+    abbreviation, its English, a source form, or part of its English) is folded into the
+    mention, so 洲际弹道导弹（ICBM） yields one rendering, not "intercontinental ballistic missile
+    (ICBM) (ICBM)". Other parentheses stay.
     """
-    return [_slot(m) for m in match_terms(text, glossary)]
+    return [
+        [_slot(m) for m in scan.matches if m.term.status == "approved"]
+        for scan in glossary.scan(texts)
+    ]
 
 
 def _slot(m: Match) -> Slot:
@@ -203,7 +214,11 @@ def render(
             if fold(slot.term.en) in low_source[: slot.start]:
                 introduced.add(slot.term.id)
         forms = [_form(slot.term, style, introduced) for slot in members]
-        plural = f.plural or (f.kind == "placeholder" and plural_context(draft.text[: f.start]))
+        before, after = draft.text[: f.start], draft.text[f.end :]
+        plural = f.plural or (
+            f.kind == "placeholder"
+            and (plural_context(before, after) or bare_plural(before, after, members[-1].term))
+        )
         if f.kind == "placeholder":
             edits.append(_unit_edit(f, [s.term for s in members], forms, plural))
         elif f.kind != "abbr" and fold(draft.text[f.start : f.end]) in low_source:
@@ -223,7 +238,7 @@ def render(
     text = apply_edits(draft.text, edits)
     if draft.shape is not None:
         text = _STRAY[draft.shape].sub("", text)
-    return " ".join(text.split())
+    return _CURRENCY_GAP.sub("", " ".join(text.split()))
 
 
 def _cased_as_glossary(written: str, term: Term) -> bool:
@@ -301,7 +316,11 @@ def _unit_edit(f: Found, terms: Sequence[Term], forms: Sequence[Form], plural: b
     inner = [f"{main} ({gloss})" if gloss else main for main, gloss in parts[:-1]]
     main, gloss = parts[-1]
     text = " ".join([*inner, main])
-    return Edit(f.start, f.end, text, gloss, takes_article(terms[0], forms[0]))
+    last = terms[-1]
+    plural_noun = last.en[:1].islower() and (plural or pluralize(last.en) == last.en)
+    article = takes_article(terms[0], forms[0])
+    name = len(terms) == 1 and is_name(terms[0])
+    return Edit(f.start, f.end, text, gloss, article, name, plural_noun and main.endswith("s"))
 
 
 def _rewrite(f: Found, term: Term, form: Form) -> Edit | None:
