@@ -171,6 +171,13 @@ class _Step:
         self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
 
 
+def title_segments(docs: list[Document]) -> frozenset[str]:
+    """Ids of the segments in document titles."""
+    return frozenset(
+        seg.id for doc in docs for seg in doc.segments if doc.blocks[seg.block].kind == "title"
+    )
+
+
 def all_segments(docs: list[Document]) -> list[Segment]:
     """Every segment of a run, in document order."""
     return [seg for doc in docs for seg in doc.segments]
@@ -194,11 +201,12 @@ def _translate_step(
     enforce: EnforceSettings,
     cache: TranslationCache | None,
     progress: Progress | None,
+    titles: frozenset[str] = frozenset(),
 ) -> tuple[TranslateStats, TermStats | None]:
     """Step 6: translate, enforcing the glossary when one is loaded."""
     if glossary is not None and len(glossary):
         return enforce_and_translate(
-            segments, engine, glossary, enforce, cache=cache, progress=progress
+            segments, engine, glossary, enforce, cache=cache, progress=progress, titles=titles
         )
     return translate_segments(segments, engine, cache=cache, progress=progress), None
 
@@ -219,8 +227,10 @@ def _model_step(
     timer: Timer,
     on_download: DownloadProgress | None,
     on_start: Callable[[int], Progress] | None,
+    titles: frozenset[str] = frozenset(),
 ) -> tuple[ModelSignature, TranslateStats, TermStats | None]:
-    """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
+    """Steps 5–6: resolve and load the model, then translate what memory did not cover;
+    ``titles`` are the segments of document titles (a first mention there does not count)."""
     with timer.step("load_model"):
         package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
         engine = load_engine(package, settings.translate)
@@ -233,7 +243,7 @@ def _model_step(
         else nullcontext() as cache,
     ):
         translated, terms = _translate_step(
-            pending, engine, glossary, options.enforce, cache, progress
+            pending, engine, glossary, options.enforce, cache, progress, titles
         )
     model = {**engine.signature(), "path": str(package.path), "threads": engine.threads}
     return model, translated, terms
@@ -269,8 +279,9 @@ def translate_run(
         pending = [s for s in segments if s.status != "memory"]
         if pending:
             model, translated, terms = _model_step(
-                pending, settings, options, glossary, timer, on_download, on_start
-            )
+                pending, settings, options, glossary, timer, on_download, on_start,
+                title_segments(prepared.docs),
+            )  # fmt: skip
             stats = replace(stats, translate=translated, terms=terms)
         with timer.step("qa"):
             stats = replace(stats, qa=qa_segments(segments))
