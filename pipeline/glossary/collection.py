@@ -84,3 +84,27 @@ def match_terms(text: str, glossary: Glossary) -> list[Match]:
     rules; blocker entries are left out.
     """
     return glossary.scan([text])[0].matches
+
+
+def explain_lines(segments: Sequence[tuple[str, str]], glossary: Glossary) -> list[str]:
+    """``zhen glossary explain``: for one document's ``(id, text)`` segments, a TSV line per
+    match (``id, span, form, →, term, status, why``) and per form passed over (``✗`` and the
+    reason), in text order."""
+    lines: list[str] = []
+    scans = glossary.scan([text for _, text in segments])
+    for (seg_id, text), scan in zip(segments, scans, strict=True):
+        rows = [(m.start, m.end, "→", m.term.id, m.term.status, _why(m)) for m in scan.matches]
+        rows += [(s.start, s.end, "✗", s.term.id, s.term.status, s.reason) for s in scan.skipped]
+        for start, end, mark, term_id, status, why in sorted(rows):
+            cells = [seg_id, f"{start}-{end}", text[start:end], mark, term_id, status, why]
+            lines.append("\t".join(cells))
+    return lines
+
+
+def _why(match: Match) -> str:
+    parts = [match.note] if match.note else []
+    if match.qualifier:
+        parts.append(f"qualified by {match.qualifier}")
+    if match.term.status == "proposed":
+        parts.append("proposed: reported, not enforced")
+    return "; ".join(parts)
