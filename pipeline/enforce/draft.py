@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.enforce.english import (
     Form,
@@ -25,7 +25,15 @@ from pipeline.enforce.english import (
     styled,
     takes_article,
 )
-from pipeline.enforce.grammar import Edit, apply_edits, bare_plural, is_name, plural_context
+from pipeline.enforce.grammar import (
+    Edit,
+    apply_edits,
+    bare_plural,
+    is_headline,
+    is_name,
+    plural_context,
+    title_case,
+)
 from pipeline.glossary import Glossary, Match, Term, fold
 from pipeline.settings import EnforceStrategy, TermStyle
 
@@ -203,6 +211,7 @@ def render(
     low_source = fold(source)
     edits: list[Edit] = []
     last_end: dict[int, int] = {}
+    headline = is_headline(_without(draft.text, draft.found))
     for f in sorted(draft.found, key=lambda f: f.start):
         members = [slots[i] for i in draft.units[f.slot]]
         echo = _echo(draft.text, f, last_end.get(f.slot))
@@ -220,14 +229,17 @@ def render(
             and (plural_context(before, after) or bare_plural(before, after, members[-1].term))
         )
         if f.kind == "placeholder":
-            edits.append(_unit_edit(f, [s.term for s in members], forms, plural))
+            unit = _unit_edit(f, [s.term for s in members], forms, plural)
+            edits.append(replace(unit, text=title_case(unit.text)) if headline else unit)
         elif f.kind != "abbr" and fold(draft.text[f.start : f.end]) in low_source:
             continue  # the source's own English, copied: leave it as the author wrote it
         elif f.kind == "abbr" and _in_parens(draft.text, f):
             if (edit := _own_wording(draft.text, f, members[0].term, forms[0])) is not None:
                 edits.append(edit)
-        elif f.kind in ("en", "en+abbr") and not _cased_as_glossary(
-            draft.text[f.start : f.end], members[0].term
+        elif (
+            f.kind in ("en", "en+abbr")
+            and not headline
+            and not _cased_as_glossary(draft.text[f.start : f.end], members[0].term)
         ):
             main, gloss = styled(members[0].term, forms[0], f.plural)
             edits.append(
@@ -235,10 +247,28 @@ def render(
             )
         elif (edit := _rewrite(f, members[0].term, forms[0])) is not None:
             edits.append(edit)
-    text = apply_edits(draft.text, edits)
+    text = apply_edits(draft.text, [_with_aliases(e, draft, slots) for e in edits])
     if draft.shape is not None:
         text = _STRAY[draft.shape].sub("", text)
     return _CURRENCY_GAP.sub("", " ".join(text.split()))
+
+
+def _with_aliases(edit: Edit, draft: Draft, slots: Sequence[Slot]) -> Edit:
+    """``edit`` knowing the other renderings of the term it writes (see :class:`Edit`)."""
+    hit = next((f for f in draft.found if f.start <= edit.start <= f.end), None)
+    if hit is None or not edit.gloss:
+        return edit
+    term = slots[draft.units[hit.slot][-1]].term
+    return replace(edit, aliases=(*term.accept, term.abbr))
+
+
+def _without(text: str, found: Sequence[Found]) -> str:
+    """``text`` without the term mentions in it (to judge the case of the words around)."""
+    out, pos = [], 0
+    for f in sorted(found, key=lambda f: f.start):
+        out.append(text[pos : f.start])
+        pos = max(pos, f.end)
+    return " ".join([*out, text[pos:]])
 
 
 def _cased_as_glossary(written: str, term: Term) -> bool:

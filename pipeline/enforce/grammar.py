@@ -85,7 +85,8 @@ class Edit:
     ``article``: the text is a name that takes ``the`` where nothing else determines it;
     ``name``: a name that takes no article (a person: the model's own "the" before a token it
     did not know goes); ``plural``: the text is a plural noun that the verb after it agrees
-    with ("relations has" → "relations have")."""
+    with ("relations has" → "relations have"); ``aliases``: other renderings of the term, which
+    in parentheses right after make the gloss redundant ("Party (CPC)")."""
 
     start: int
     end: int
@@ -94,6 +95,7 @@ class Edit:
     article: bool = False
     name: bool = False
     plural: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 _VERB_AFTER_NAME = words(
@@ -116,8 +118,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
     Around every replacement: a space where it touches a word, ``the`` dropped after another
     determiner or a possessive (``The the Pentagon``), ``a``/``an`` matched to the new first
-    word, the first letter capitalized at a sentence start, and the gloss left out when the text
-    right after already gives it.
+    word, the first letter capitalized at a sentence start, and the gloss left out inside a
+    parenthesis ("(memorandum of understanding)", not "… (MOU))") or where the text right after
+    already gives it or another rendering in parentheses (no "Party (CCP) (CPC)").
     """
     out = ""
     pos = 0
@@ -125,7 +128,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         out += text[pos : edit.start]
         after = text[edit.end :]
         repl = edit.text
-        if edit.gloss and not re.match(rf"\s*\(\s*{re.escape(edit.gloss)}", after, re.I):
+        said = [edit.gloss or "", *edit.aliases]
+        glossed = any(a and re.match(rf"\s*\(\s*{re.escape(a)}\s*\)", after, re.I) for a in said)
+        if edit.gloss and not glossed and not out.rstrip().endswith("("):
             repl = f"{repl} ({edit.gloss})" if repl else f"({edit.gloss})"
         if edit.text:
             if edit.name and re.match(r"\s*(?:[,;:.)]|(\w+)\b)", after):
@@ -176,7 +181,10 @@ def _fit(before: str, repl: str, article: bool = False) -> tuple[str, str]:
 def _determined(before: str) -> bool:
     """Whether the noun phrase that ``before`` leads into already has a determiner: one of the
     last three words (back to punctuation or a preposition) is an article, demonstrative or
-    possessive — "a senior XT1X official" must not become "a senior the … official"."""
+    possessive — "a senior XT1X official" must not become "a senior the … official". A new
+    sentence has none ("Taiwan's capability. XT1X expresses")."""
+    if _sentence_start(before):
+        return False
     words = re.findall(r"[\w'’.-]+|[^\w\s]", before)[-3:]
     for word in reversed(words):
         low = word.lower()
@@ -246,3 +254,23 @@ def bare_plural(before: str, after: str, term: Term) -> bool:
     nxt = re.match(r"\s*([A-Za-z]+|\S)?", after)
     token = nxt.group(1) if nxt and nxt.group(1) else ""
     return not token or not token[0].isalnum() or token.lower() in _BARE_AFTER
+
+
+_SMALL_WORDS = words("a an the of and or for on in to at by against with from as")
+
+
+def is_headline(text: str) -> bool:
+    """Whether ``text`` is written in title case, as headlines are ("North Korea Shows New
+    Intercontinental Ballistic Missiles"): most of its longer words are capitalized."""
+    long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    capitalized = sum(w[0].isupper() for w in long_words)
+    return len(long_words) >= 3 and capitalized >= 0.75 * len(long_words)
+
+
+def title_case(text: str) -> str:
+    """``text`` with its words capitalized, small words inside it excepted, for a headline."""
+    out = []
+    for i, word in enumerate(text.split(" ")):
+        small = i > 0 and word in _SMALL_WORDS
+        out.append(word if small or not word[:1].islower() else word[0].upper() + word[1:])
+    return " ".join(out)

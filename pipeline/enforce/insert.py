@@ -29,6 +29,8 @@ from pipeline.enforce.english import Found
 _WORD = re.compile(r"\S+")
 _MAX_SPAN = 6
 """Most plain words one term may stand for."""
+_EDGE_OPEN = "\"'“‘([«「"
+_EDGE_CLOSE = ".,;:!?\"'”’)]»」"
 _FUNCTION = frozenset({"of", "the", "for", "and", "a", "an", "in", "on", "to", "at", "by"})
 
 
@@ -79,7 +81,7 @@ def _by_alignment(plain: str, drafts: list[Draft], slot: int) -> tuple[int, int]
             if tag != "replace" or i2 - i1 != 1 or not 1 <= j2 - j1 <= _MAX_SPAN:
                 break
             if _anchored(codes, n, len(dwords), len(pwords)):
-                return pwords[j1][1], pwords[j2 - 1][2]
+                return _trimmed(plain, pwords[j1][1], pwords[j2 - 1][2])
             break
     return None
 
@@ -116,10 +118,21 @@ def _by_words(plain: str, slot: Slot) -> tuple[int, int] | None:
                 hits = len(set(stems) & wanted)
                 if hits >= need and hits >= len(stems) - 1 and (best is None or hits > best[0]):
                     best = (hits, pwords[i][1], pwords[j - 1][2])
-    if best is None:
-        return None
-    start, end = best[1], best[2]
-    return start, end - len(plain[start:end]) + len(plain[start:end].rstrip(".,;:!?\"'”’)"))
+    return None if best is None else _trimmed(plain, best[1], best[2])
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the quotes, brackets and punctuation at its edges, and without what
+    precedes an opening quote inside it whose closing one lies outside: the quotes stay
+    balanced ("the “92nd Consensus”" → "the “" + term + "”")."""
+    while end > start and text[end - 1] in _EDGE_CLOSE:
+        end -= 1
+    inner = max((i for i in range(start, end) if text[i] in _EDGE_OPEN), default=-1)
+    if inner >= 0 and not any(c in _EDGE_CLOSE for c in text[inner + 1 : end]):
+        start = inner + 1
+    while start < end and text[start] in _EDGE_OPEN:
+        start += 1
+    return start, end
 
 
 def _stem(word: str) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.enforce.draft import Slot, placeholder_draft, render
+from pipeline.enforce.draft import Slot, placeholder_draft, plain_draft, render
 from pipeline.enforce.grammar import (
     Edit,
     apply_edits,
     bare_plural,
     indefinite_article,
+    is_headline,
     plural_context,
 )
 from pipeline.glossary.terms import Term, make_term
@@ -105,3 +106,46 @@ def test_both_and_does_not_make_the_first_of_a_pair_plural() -> None:
 def test_bare_plural(before: str, after: str, plural: bool) -> None:
     term = make_term("x", "和平统一", "peaceful reunification") if "promotion" in before else WEAPON
     assert bare_plural(before, after, term) is plural
+
+
+def test_a_possessive_in_the_sentence_before_does_not_determine_the_next_one() -> None:
+    slots = [Slot(MND, 0, 3)]
+    text = "It builds Taiwan's defensive capability. XT1X expresses its thanks."
+    draft = placeholder_draft(text, slots, "XT", "placeholder")
+    assert render("国防部", slots, draft, "first", {"mnd"}) == (
+        "It builds Taiwan's defensive capability. The MND expresses its thanks."
+    )
+
+
+ICBM = make_term("icbm", "洲际弹道导弹", "intercontinental ballistic missile", "ICBM")
+CCP = make_term(
+    "ccp", "中共", "Chinese Communist Party", "CCP", accept="Communist Party of China|CPC"
+)
+
+
+@pytest.mark.parametrize(
+    ("term", "draft", "en"),
+    [
+        # a headline keeps title case, the model's own and an inserted rendering alike
+        (ICBM, "North Korea Shows New Intercontinental Ballistic Missiles",
+         "North Korea Shows New Intercontinental Ballistic Missiles (ICBMs)"),
+        (ICBM, "North Korea Shows Its Largest XT1X Ever", "North Korea Shows Its Largest "
+         "Intercontinental Ballistic Missile (ICBM) Ever"),
+        # no gloss inside a parenthesis or right before one
+        (ICBM, "missiles (XT1X) were shown", "missiles (intercontinental ballistic missile) were "
+         "shown"),
+        (CCP, "The Chinese Communist Party (CPC) said", None),
+    ],
+)  # fmt: skip
+def test_case_and_glosses_around_a_mention(term: Term, draft: str, en: str | None) -> None:
+    slots = [Slot(term, 0, len(term.zh[0]))]
+    if "XT1X" in draft:
+        found = placeholder_draft(draft, slots, "XT", "placeholder")
+    else:
+        found = plain_draft(draft, slots)
+    assert render(term.zh[0], slots, found, "first", set()) == (en or draft)
+
+
+def test_headlines() -> None:
+    assert is_headline("Taiwan Passes Special Budget for New Fighters")
+    assert not is_headline("Taiwan passed a special budget for new fighters")

@@ -37,3 +37,12 @@ def test_nothing_is_inserted_where_the_wording_is_not_found() -> None:
     plain = "The Vice-Minister of Defence of Taiwan, General Zhang, and others."
     draft = "Vice-Ministers of XT1X, Admiral Zhang, and others."
     assert rendered(plain, [Slot(MND, 0, 3)], [draft]) is None
+
+
+def test_quotes_and_punctuation_around_the_wording_stay() -> None:
+    term = make_term("c92", "九二共识", "1992 Consensus")
+    plain = "a consensus known as the “Nixty-two Consensus”, the main thrust"
+    draft = "a consensus known as the XT1X, the main thrust"
+    assert rendered(plain, [Slot(term, 0, 4)], [draft]) == (
+        "a consensus known as the “1992 Consensus”, the main thrust"
+    )
