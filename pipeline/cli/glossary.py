@@ -221,6 +221,8 @@ def explain(
     from pipeline.glossary import explain_lines
     from pipeline.normalize import normalize_text
     from pipeline.run import prepare
+
+    # Lazy: as above.
     from pipeline.settings import NormalizeSettings, Settings
 
     loaded = _load(glossary)
