@@ -21,6 +21,8 @@ Taiwan. Forms are written like ``zh`` forms and normalized the same way (Traditi
 longer entry's term — the document has said which one it means. The latest qualified mention
 wins: after 台湾国防部, a bare 国防部 is Taiwan's again, and after a qualified mention no entry
 stands for (日本国防部, with a ``place:`` rule that excludes it), a bare one is left to the model.
+A qualified longer name counts for the entry it starts with: after 中国国务院台湾事务办公室 a bare
+国务院 is China's State Council again.
 """
 
 from __future__ import annotations
@@ -141,6 +143,10 @@ def scan_document(
             failed = failed_condition(match, text, doc, settings)
             if match.qualifier and bare is None:
                 referent[key] = None if failed is not None else match.term
+                if (head := matcher.head_key(key)) is not None:
+                    owner = matcher.entries[head].term
+                    owned = failed_condition(replace(match, term=owner), text, doc, settings)
+                    referent[head] = owner if owned is None else None
             if failed is not None or match.term.status == "blocked":
                 why = f"context {failed} does not hold" if failed else "a blocker entry"
                 skipped.append(Skip(match.start, match.end, match.term, match.form, why))

@@ -30,7 +30,7 @@ from pipeline.chars import has_han
 from pipeline.glossary.terms import Match, Skip, Term, fold, source_keys
 from pipeline.normalize import convert
 from pipeline.settings import NormalizeSettings
-from pipeline.words import is_place, is_word, word_spans
+from pipeline.words import is_name, is_place, is_word, word_spans
 
 _OPEN_PARENS = "(（"
 _CLOSE_PARENS = ")）"
@@ -40,6 +40,15 @@ _GLOSS_MAX = 160
 _PREFIX = object()
 _NUMBER_LEADS = frozenset("约近逾超达共仅足")
 """Characters that also read as "about", "nearly", "over"… before a number: 以北|约15英里."""
+_FUNCTION_CHARS = frozenset(
+    "的了在是和与及或对把被从向给为以由于将而并也都又就还只再已曾要会能可这那其该此各每一不没很"
+    "最更让使令等说称但若如因即且之所着过地得吗呢吧啊上下中内外前后里间有自应据经同跟随请受当先"
+)
+"""Characters that stand alone as grammar, not as the stray half of a word."""
+_LEADING_CHARS = frozenset("自应对和与及同跟向从被把给据经由以为在将令让使请受当按")
+"""Prepositions and conjunctions jieba sometimes glues to the name after them (自蔡|英文 for
+自 + 蔡英文, 应李 for 应 + 李克强): a word that is one of them plus the match's start is not a
+word the match cuts."""
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万两数几半")
 
 
@@ -116,6 +125,11 @@ class Matcher:
         firsts = "".join(re.escape(c) for c in sorted({k[0] for k in self.entries}))
         self.first = re.compile(f"[{firsts}]" if firsts else r"(?!)")
         self._bare: dict[str, str] | None = None
+
+    def head_key(self, key: str) -> str | None:
+        """The longest other key that ``key`` starts with (国务院 for 国务院台湾事务办公室): the
+        institution a qualified longer name belongs to."""
+        return next((key[:k] for k in range(len(key) - 1, 1, -1) if key[:k] in self.entries), None)
 
     def bare_key(self, key: str) -> str | None:
         """For a key that is a place name plus another key (美国国务院 = 美国 + 国务院), that
@@ -242,13 +256,17 @@ class _Words:
     """jieba's words of one text, and the rules a Chinese-edged match must pass.
 
     * It may not end inside a word (外交部|长, 国防部|门, 解放军|报: the word is another noun),
-      unless the rest of the word is a word of two or more characters of its own, which only
-      adds to the term (北约|组织, 中国人民解放军|海军).
+      unless that word starts with the match and its rest is a word of two or more characters
+      of its own, which only adds to the term (北约|组织, 中国人民解放军|海军; not 巨浪二|十米).
     * It may not start inside a word, unless the start of the word is a place name, which
-      qualifies the term (中国|国防部 as jieba's one word 中国国防部, 美|国防部).
+      qualifies the term (中国|国防部 as jieba's one word 中国国防部, 美|国防部), or a preposition
+      jieba glued to a name (自|蔡英文 read as 自蔡|英文).
     * It may not end in a character that also reads "about", "nearly"… before a number when
       the text before it joins the rest of the match into a word: 以北|约15 is "about 15 …
       north", although jieba itself reads 以|北约|15.
+    * Its edge character may not form a proper name with a neighbour that jieba left standing
+      alone and that is not a function character: 北约克 is York (约克), although jieba reads
+      北约|克.
 
     A place name right before the match (or starting its word) is its ``qualifier``.
     """
@@ -273,7 +291,7 @@ class _Words:
         if han_right and j < len(text):
             start, end = self._word(j - 1)
             rest = text[j:end]
-            if end > j and not (len(rest) >= 2 and is_word(rest)):
+            if end > j and not (start <= i and len(rest) >= 2 and is_word(rest)):
                 return f"ends inside the word {shown[start:end]}", ""
             lead = text[j - 1]
             if lead in _NUMBER_LEADS and text[j] in _NUMERALS:
@@ -282,15 +300,27 @@ class _Words:
                         number = re.match(r"[^\s，。、,]{1,4}", text[j:])
                         reading = f"{shown[i - k : j - 1]}|{lead}{number.group() if number else ''}"
                         return f"{lead} reads with the number after it ({reading})", ""
+            if self._stray(j) and is_name(text[j - 1 : j + 1]):
+                return f"{lead} reads with the {text[j]} after it ({shown[j - 1 : j + 1]})", ""
         if han_left:
             start, end = self._word(i)
             if start < i:
                 head = text[start:i]
-                if not is_place(head):
+                if head not in _LEADING_CHARS and not is_place(head):
                     return f"starts inside the word {shown[start:end]}", ""
-                qualifier = shown[start:i]
+                qualifier = shown[start:i] if head not in _LEADING_CHARS else ""
             elif i > 0:
+                stray = self._stray(i - 1) and not is_place(text[i - 1])
+                if stray and is_name(text[i - 1 : i + 1]):
+                    return f"{text[i]} reads with the {text[i - 1]} before it", ""
                 before = self._word(i - 1)
                 word = text[before[0] : before[1]]
                 qualifier = shown[before[0] : before[1]] if has_han(word) and is_place(word) else ""
         return "", qualifier
+
+    def _stray(self, pos: int) -> bool:
+        """Whether jieba left the character at ``pos`` as a word of its own that is not a
+        function word: a sign it cut a name apart (北约|克 for 北约克, York)."""
+        start, end = self._word(pos)
+        char = self.plain[pos]
+        return end - start == 1 and has_han(char) and char not in _FUNCTION_CHARS
