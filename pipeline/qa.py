@@ -374,6 +374,16 @@ def length_ratio_out_of_band(
     return not bounds[0] <= ratio <= bounds[1]
 
 
+def suspicion(source_normalized: str, en: str) -> int:
+    """How suspicious a translation looks, for deciding whether to decode it again and whether
+    the new one is better: a decoder loop and an odd length ratio count one each, every lost
+    number one more; 0 means nothing to repair."""
+    if not en.strip():
+        return 1 if source_normalized.strip() else 0
+    score = int(has_repeated_ngram(en)) + int(length_ratio_out_of_band(source_normalized, en))
+    return score + len(missing_numbers(source_normalized, en))
+
+
 def qa_flags(
     source_normalized: str, en: str, terms_missed: list[str], unsafe: bool = False
 ) -> list[QAFlag]:
@@ -430,4 +440,5 @@ __all__ = [
     "qa_flags",
     "qa_segments",
     "source_numbers",
+    "suspicion",
 ]

@@ -65,6 +65,9 @@ class TranslateSettings:
     quality (chrF 54.2 vs 54.6; beam 1: 53.4) for ~60% of its CPU time. ``threads`` 0 means
     one per physical core. ``batch_tokens`` ≥1024 costs the same CPU (256 costs 40% more);
     1024 keeps batches (cache commits, progress steps) short on a laptop — raise it on a GPU.
+    ``length_penalty`` and ``no_repeat_ngram_size`` are CTranslate2's decoding options;
+    ``redecode`` re-decodes the segments QA finds suspicious (a loop, an odd length, a lost
+    number) with :data:`REPAIR` and keeps the result where it is no longer suspicious.
     """
 
     model: Path | None = None
@@ -75,6 +78,21 @@ class TranslateSettings:
     batch_tokens: int = 1024
     cache_dir: Path | None = None
     max_decoding_length: int = 256
+    length_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    redecode: bool = True
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """How suspicious segments are decoded again (``TranslateSettings.redecode``)."""
+
+    beam: int = 4
+    length_penalty: float = 1.5
+    no_repeat_ngram_size: int = 3
+
+
+REPAIR = RepairSettings()
 
 
 @dataclass(frozen=True)

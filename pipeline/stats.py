@@ -36,7 +36,8 @@ class ReuseStats:
 
 @dataclass(frozen=True)
 class TranslateStats:
-    """The translate step: segments by outcome, model batches, characters sent, seconds."""
+    """The translate step: segments by outcome, model batches, characters sent, seconds, and
+    suspicious segments decoded again (``redecoded``) and improved by it (``repaired``)."""
 
     segments: int = 0
     translated: int = 0
@@ -45,6 +46,8 @@ class TranslateStats:
     batches: int = 0
     chars: int = 0
     seconds: float = 0.0
+    redecoded: int = 0
+    repaired: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,8 @@ class TranslateStats:
             "batches": self.batches,
             "chars": self.chars,
             "seconds": self.seconds,
+            "redecoded": self.redecoded,
+            "repaired": self.repaired,
         }
 
 
