@@ -8,7 +8,8 @@ Formats:
 - ``tbx``: TBX-Basic (ISO 30042:2019, DCA style): one ``conceptEntry`` per term with a ``zh``
   and an ``en`` language section. The ``en`` preferred term is ``en``, the term typed
   ``acronym``/``shortForm`` is ``abbr``, other admitted terms are ``accept``; ``note`` is a
-  concept-level ``<note>``, and a ``proposed`` status travels as a ``<note>status: proposed</note>``
+  concept-level ``<note>``, a ``proposed`` status travels as a ``<note>status: proposed</note>``
+  and a context rule as ``<note>context: …</note>``
   (TBX-Basic has no workflow status of its own). Older TBX (``martif``/``termEntry``/``tig``) is
   read too.
 - ``deepl``: DeepL's glossary CSV: two columns ``source,target``, no header, one row per source
@@ -41,6 +42,7 @@ TBX_NS = "urn:iso:std:iso:30042:ed-2"
 _ABBR_TYPES = ("acronym", "abbreviation", "shortForm", "initialism")
 _SKIP_STATUSES = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
 _STATUS_NOTE = re.compile(r"status:\s*(\w+)\Z")
+_CONTEXT_NOTE = re.compile(r"context:\s*(.+)\Z")
 
 
 def _fail(message: str, path: str | Path) -> GlossaryError:
@@ -229,13 +231,16 @@ def _tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
     for entry in root.iter():
         if _local(entry.tag) not in ("conceptEntry", "termEntry"):
             continue
-        notes, status, zh, en_terms = [], "approved", [], []
+        notes, status, zh, en_terms, context = [], "approved", [], [], ""
         for child in entry:
             name, text = _local(child.tag), _text(child)
             if text and (name == "note" or child.get("type") == "definition"):
                 found = _STATUS_NOTE.match(text)
+                rule = _CONTEXT_NOTE.match(text)
                 if found and found.group(1) in STATUSES:
                     status = found.group(1)
+                elif rule:
+                    context = rule.group(1)
                 else:
                     notes.append(text)
             elif name in ("langSec", "langSet"):
@@ -254,7 +259,8 @@ def _tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
         eid = entry.get("id") or ""
         term_id = eid if ID_RE.match(eid) and eid not in taken else slug(en or abbr, taken)
         taken.add(term_id)
-        rows.append([term_id, SEP.join(zh), en, abbr, SEP.join(accept), "; ".join(notes), status])
+        note = "; ".join(notes)
+        rows.append([term_id, SEP.join(zh), en, abbr, SEP.join(accept), note, status, context])
     if not rows:
         raise _fail("no entry has both zh and en terms: is this a Chinese–English termbase?", src)
     return rows
@@ -329,6 +335,8 @@ def format_tbx(glossary: Glossary) -> str:
             out.append(f"        <note>{escape(t.note)}</note>\n")
         if t.status != "approved":
             out.append(f"        <note>status: {t.status}</note>\n")
+        if t.context:
+            out.append(f"        <note>context: {escape(t.context)}</note>\n")
         out.append('        <langSec xml:lang="zh">\n')
         out += [
             _term_sec(f, "preferredTerm" if i == 0 else "admittedTerm") for i, f in enumerate(t.zh)
