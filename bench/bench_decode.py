@@ -93,7 +93,7 @@ def score(hyps: list[str], refs: list[str]) -> tuple[float, float]:
 def main() -> None:
     """Print one row per config, then the re-decode table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lines", type=int, default=300)
+    parser.add_argument("--lines", type=int, default=300, help="0: every line")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--configs", default="b2;b2 nr4;b2 lp1.2 nr4;b4 lp1.2;b4 mbr4")
     parser.add_argument("--base", default="b2")
@@ -105,8 +105,8 @@ def main() -> None:
     package = resolve_model(MODEL, dirs)
     data = {}
     for name, (src, ref) in SETS.items():
-        zh = (SHARED / src).read_text(encoding="utf-8").splitlines()[: args.lines]
-        en = (SHARED / ref).read_text(encoding="utf-8").splitlines()[: args.lines]
+        zh = (SHARED / src).read_text(encoding="utf-8").splitlines()[: args.lines or None]
+        en = (SHARED / ref).read_text(encoding="utf-8").splitlines()[: args.lines or None]
         data[name] = (zh, en)
     rows = []
     outputs: dict[str, dict[str, list[str]]] = {}
