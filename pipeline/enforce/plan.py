@@ -49,6 +49,7 @@ class Plan:
     plain_score: float | None = None
 
     def complete(self) -> bool:
+        """Whether a draft has been accepted: the passes leave the segment alone from then."""
         return self.accepted is not None
 
     def offer(self, draft: Draft) -> None:
@@ -107,6 +108,7 @@ class Judge:
 
 
 def plan_terms(plan: Plan) -> list[Term]:
+    """The terms of a plan's slots, whose renderings the acceptance rule leaves out."""
     return [slot.term for slot in plan.slots]
 
 
