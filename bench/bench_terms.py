@@ -2,7 +2,7 @@
 enforcements on a precision set, and what enforcement did to every sentence it changed.
 
 Usage: uv run python bench/bench_terms.py [--beam 2] [--threads 2] [--style first]
-       [--strategies plain,placeholder,placeholder-alt,inline,prefix,insert] [--limit N]
+       [--strategies plain,placeholder,placeholder-alt,inline,insert] [--limit N]
        [--show-failures] [--show-changed] [--cache DIR]
 
 1. Term success. Sentences: every line of ../shared/testsets (WMT19 newstest2019 zh, FLORES-200
@@ -41,14 +41,25 @@ from table import print_table  # bench/ is on sys.path when run as a script
 
 from pipeline.document import Segment
 from pipeline.enforce import enforce_and_translate
-from pipeline.enforce.accept import Candidate, cheap_rejection, context_score, engine_word_scorer
+from pipeline.enforce.accept import (
+    Candidate,
+    cheap_rejection,
+    context_score,
+    engine_word_scorer,
+    plain_skip,
+)
 from pipeline.enforce.draft import plan_document, plan_slots
 from pipeline.enforce.english import term_success
 from pipeline.glossary import Glossary, load_glossaries
 from pipeline.normalize import normalize_text
 from pipeline.packages import ModelDirs, resolve_model
 from pipeline.qa import missing_numbers, qa_flags
-from pipeline.settings import STRATEGIES, EnforceSettings, NormalizeSettings, TranslateSettings
+from pipeline.settings import (
+    DEFAULT_STRATEGIES,
+    EnforceSettings,
+    NormalizeSettings,
+    TranslateSettings,
+)
 from pipeline.store.cache import TranslationCache
 from pipeline.translate import load_engine
 
@@ -170,7 +181,11 @@ def changed_report(segments: list[Segment], glossary: Glossary, scorer, show: bo
         qa_enforced.update(qa_flags(seg.normalized, seg.en, []))
         if scorer is not None:
             both = scorer([seg.normalized] * 2, [seg.plain, seg.en])
-            pair = (context_score(seg.plain, both[0], terms), context_score(seg.en, both[1], terms))
+            skip = plain_skip(seg.plain, seg.en, terms)
+            pair = (
+                context_score(seg.plain, both[0], terms, skip)[0],
+                context_score(seg.en, both[1], terms)[0],
+            )
             scores.append(pair)
         if show:
             print(f"CHANGED {seg.id} {seg.flags}\n  P: {seg.plain}\n  E: {seg.en}")
@@ -196,7 +211,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--style", default="first", choices=["first", "full", "abbr"])
-    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--strategies", default=",".join(DEFAULT_STRATEGIES))
     parser.add_argument("--limit", type=int, default=0, help="at most N lines per set")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--show-changed", action="store_true")

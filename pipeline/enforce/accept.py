@@ -12,19 +12,20 @@ segment, and rejected when it
 * stutters: writes a word twice in a row where the plain translation does not;
 * is much shorter or longer than the plain translation, not counting the term renderings;
 * is much less likely to the model itself: the mean log-probability per piece of its words
-  other than the term renderings (CTranslate2 ``score_batch``, one teacher-forced pass) is
+  away from the term renderings (CTranslate2 ``score_batch``, one teacher-forced pass) is
   below the plain sentence's by more than a margin (``EnforceSettings.score_margin``).
   Glossary renderings are often unlikely to the model ("Ministry of National Defense (MND)"
-  against its "Ministry of Defence"), so they are left out of the mean; what remains measures
-  the sentence around them ("China did not send" scores −3.4, −7.3 per piece where the plain
-  "the Chinese Ministry" had −0.6, −0.9).
+  against its "Ministry of Defence"), and so is the word right after one, so both are left
+  out of the mean; what remains measures the sentence around them ("China did not send"
+  scores −3.4, −7.3 per piece where the plain "the Chinese Ministry" had −0.6, −0.9).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Literal, get_args
 
@@ -50,6 +51,10 @@ than 0.15 below the plain one was worse ("Beijing can missile be launched", +0.2
 LENGTH_BOUNDS = (0.7, 1.5)
 """Word-count ratio, candidate to plain, both without term renderings (the plain one without
 as many words as the renderings it lacks have: its own wording of those terms)."""
+SCORE_MIN_PIECES = 6
+"""Fewer pieces away from the terms than this say nothing about the sentence (a short one
+made mostly of terms: "Hao Ren says James Acton spoke in Beijing and Washington"): the score
+check is skipped."""
 LENGTH_MIN_WORDS = 6
 """Below this many plain words the ratio says nothing (one word more is 20%)."""
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.'’][A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9-]*")
@@ -110,18 +115,56 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def context_score(text: str, words: Sequence[tuple[float, int]], terms: Sequence[Term]) -> float:
-    """Mean log-probability per piece of ``text``'s words outside the term renderings (the end
-    of the sentence included); ``words`` is the scorer's output for ``text``."""
+def context_score(
+    text: str,
+    words: Sequence[tuple[float, int]],
+    terms: Sequence[Term],
+    skip: Collection[int] = (),
+) -> tuple[float, int]:
+    """Mean log-probability per piece of ``text``'s words away from the term renderings (the
+    end of the sentence included); ``words`` is the scorer's output for ``text``, ``skip`` more
+    word indexes to leave out (see :func:`plain_skip`). Returns the mean and how many pieces
+    it is over.
+
+    The words right next to a rendering are left out too: a name the model does not expect
+    makes the word after it unlikely whatever it is ("Hao Ren states", "JL-2 missiles"), while
+    a sentence built wrong shows elsewhere ("China did not send" scores −3.4 and −7.3).
+    """
     spans = term_spans(text, terms)
+    found = list(_WORD.finditer(text))
+    inside = [_inside(m.start(), m.end(), spans) or k in skip for k, m in enumerate(found)]
     total, pieces = 0.0, 0
-    for m, (logprob, count) in zip(_WORD.finditer(text), words, strict=False):
-        if not _inside(m.start(), m.end(), spans):
+    for k, (logprob, count) in enumerate(words[: len(found)]):
+        near = inside[k] or (k > 0 and inside[k - 1]) or (k + 1 < len(found) and inside[k + 1])
+        if not near:
             total, pieces = total + logprob, pieces + count
-    if len(words) > len(_WORD.findall(text)):
+    if len(words) > len(found):
         logprob, count = words[-1]
         total, pieces = total + logprob, pieces + count
-    return total / max(1, pieces)
+    return total / max(1, pieces), pieces
+
+
+def plain_skip(plain: str, candidate: str, terms: Sequence[Term]) -> set[int]:
+    """Indexes of the plain sentence's words that stand where the candidate has a term
+    rendering (the model's own wording of the term, "Treaty banning nuclear weapons"), found
+    by aligning the two word by word: the plain score leaves them out as the candidate's
+    leaves its renderings out, so a sentence that only changed the term scores the same."""
+    spans = term_spans(candidate, terms)
+    cand = list(_WORD.finditer(candidate))
+    marked = {k for k, m in enumerate(cand) if _inside(m.start(), m.end(), spans)}
+    plain_words = [_norm(w) for w in plain.split()]
+    matcher = SequenceMatcher(None, plain_words, [_norm(m.group()) for m in cand], False)
+    skip: set[int] = set()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            skip.update(i1 + d for d in range(i2 - i1) if j1 + d in marked)
+        elif marked & set(range(j1, j2)):
+            skip.update(range(i1, i2))
+    return skip
+
+
+def _norm(word: str) -> str:
+    return word.strip("\"'“”‘’()[],.;:!?").lower()
 
 
 def engine_word_scorer(engine: object) -> WordScorer | None:

@@ -118,7 +118,16 @@ def _by_words(plain: str, slot: Slot) -> tuple[int, int] | None:
                 hits = len(set(stems) & wanted)
                 if hits >= need and hits >= len(stems) - 1 and (best is None or hits > best[0]):
                     best = (hits, pwords[i][1], pwords[j - 1][2])
-    return None if best is None else _trimmed(plain, best[1], best[2])
+    if best is None:
+        return None
+    start, end = best[1], best[2]
+    known = {_stem(w) for r in slot.term.renderings for w in r.split()} - _FUNCTION
+    rest = [(s, e) for w, s, e in pwords if s >= end]
+    for word_start, word_end in rest:  # "Treaty banning nuclear" + "weapons"
+        if _stem(plain[word_start:word_end]) not in known:
+            break
+        end = word_end
+    return _trimmed(plain, start, end)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pipeline.document import Segment
 from pipeline.enforce.accept import (
     REDECODE_FACTOR,
+    SCORE_MIN_PIECES,
     Candidate,
     Rejection,
     WordScorer,
     cheap_rejection,
     context_score,
+    plain_skip,
 )
 from pipeline.enforce.draft import Draft, Slot, plain_draft, render
 from pipeline.enforce.english import Shape
@@ -46,7 +48,7 @@ class Plan:
     accepted: Draft | None = None
     pending: list[Draft] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
-    plain_score: float | None = None
+    plain_words: list[tuple[float, int]] | None = None
 
     def complete(self) -> bool:
         """Whether a draft has been accepted: the passes leave the segment alone from then."""
@@ -91,17 +93,21 @@ class Judge:
             for plan, draft, _ in waiting:
                 plan.accepted = draft
             return
-        unscored = list({id(p): p for p, _, _ in waiting if p.plain_score is None}.values())
+        unscored = list({id(p): p for p, _, _ in waiting if p.plain_words is None}.values())
         sources = [p.text for p in unscored] + [p.text for p, _, _ in waiting]
         targets = [p.plain for p in unscored] + [text for _, _, text in waiting]
         scores = self.scorer(sources, targets)
         for plan, words in zip(unscored, scores, strict=False):
-            plan.plain_score = context_score(plan.plain, words, plan_terms(plan))
+            plan.plain_words = words
         for (plan, draft, text), words in zip(waiting, scores[len(unscored) :], strict=True):
-            assert plan.plain_score is not None
+            assert plan.plain_words is not None
+            terms = plan_terms(plan)
+            skip = plain_skip(plan.plain, text, terms)
+            plain, _ = context_score(plan.plain, plan.plain_words, terms, skip)
+            score, pieces = context_score(text, words, terms)
             redecoded = draft.strategy in ("placeholder-alt", "inline", "prefix")
             margin = self.margin * (REDECODE_FACTOR if redecoded else 1.0)
-            if context_score(text, words, plan_terms(plan)) >= plan.plain_score - margin:
+            if pieces < SCORE_MIN_PIECES or score >= plain - margin:
                 plan.accepted = draft
             else:
                 plan.rejected.append("score")

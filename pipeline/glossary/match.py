@@ -294,10 +294,10 @@ class _Words:
             if end > j and not (start <= i and len(rest) >= 2 and is_word(rest)):
                 return f"ends inside the word {shown[start:end]}", ""
             lead = text[j - 1]
-            if lead in _NUMBER_LEADS and text[j] in _NUMERALS:
+            if lead in _NUMBER_LEADS and text[j:].lstrip(" ")[:1] in _NUMERALS:
                 for k in (1, 2):
                     if i - k >= 0 and is_word(text[i - k : j - 1]):
-                        number = re.match(r"[^\s，。、,]{1,4}", text[j:])
+                        number = re.match(r" *[^\s，。、,]{1,4}", text[j:])
                         reading = f"{shown[i - k : j - 1]}|{lead}{number.group() if number else ''}"
                         return f"{lead} reads with the number after it ({reading})", ""
             if self._stray(j) and is_name(text[j - 1 : j + 1]):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.enforce.accept import Candidate, cheap_rejection, context_score, engine_word_scorer
+from pipeline.enforce.accept import (
+    Candidate,
+    cheap_rejection,
+    context_score,
+    engine_word_scorer,
+    plain_skip,
+)
 from pipeline.glossary.terms import make_term
 
 MND = make_term("mnd", "国防部", "Ministry of National Defense", "MND")
@@ -37,11 +43,22 @@ def test_short_sentences_are_not_judged_on_length() -> None:
     assert cheap_rejection(Candidate(source, plain, "The MND said so today.", [MND])) is None
 
 
-def test_context_score_leaves_out_the_term_renderings() -> None:
-    text = "The Ministry of National Defense (MND) said."
-    words = [(-0.5, 1), (-4.0, 1), (-1.0, 1), (-4.0, 1), (-4.0, 1), (-6.0, 3), (-0.5, 1), (-0.1, 1)]
-    assert context_score(text, words, [MND]) == pytest.approx((-0.5 - 0.5 - 0.1) / 3)
-    assert context_score("It said.", [(-1.0, 1), (-0.5, 2), (-0.5, 1)], []) == pytest.approx(-0.5)
+def test_context_score_leaves_out_the_term_renderings_and_their_neighbours() -> None:
+    text = "Then the Ministry of National Defense (MND) said it was over."
+    words = [(-0.5, 1), (-1.0, 1), (-4.0, 1), (-1.0, 1), (-4.0, 1), (-4.0, 1), (-6.0, 3),
+             (-3.0, 1), (-0.2, 1), (-0.4, 1), (-0.3, 1), (-0.1, 1)]  # fmt: skip
+    mean, pieces = context_score(text, words, [MND])
+    assert (mean, pieces) == (pytest.approx((-0.5 - 0.2 - 0.4 - 0.3 - 0.1) / 5), 5)
+    assert context_score("It said.", [(-1.0, 1), (-0.5, 2), (-0.5, 1)], []) == (-0.5, 4)
+
+
+def test_the_plain_sentence_leaves_out_its_own_wording_of_the_term() -> None:
+    plain = "The Treaty banning nuclear weapons entered into force in 2021."
+    enforced = "The Treaty on the Prohibition of Nuclear Weapons (TPNW) entered into force in 2021."
+    tpnw = make_term(
+        "tpnw", "禁止核武器条约", "Treaty on the Prohibition of Nuclear Weapons", "TPNW"
+    )
+    assert plain_skip(plain, enforced, [tpnw]) == {1, 2, 3, 4}
 
 
 def test_engines_without_a_model_have_no_scorer() -> None:

@@ -48,7 +48,7 @@ def test_an_unlikely_sentence_is_rejected_and_the_next_strategy_tried() -> None:
     segment = seg(SOURCE)
     outputs = {
         SOURCE: PLAIN,
-        XT: "Yesterday XT1X did not warn Washington.",
+        XT: "Yesterday XT1X said it did not warn Washington.",
         "ZX1昨天在华盛顿发出了警告。": "ZX1 issued a warning in Washington yesterday.",
     }
     terms = run(outputs, segment, unlikely=("did",))
@@ -72,10 +72,10 @@ def test_a_candidate_that_loses_a_number_is_rejected() -> None:
 
 def test_when_nothing_is_safe_the_plain_sentence_is_kept_and_flagged_unsafe() -> None:
     segment = seg(SOURCE)
-    bad = "Yesterday XT1X did not warn Washington."
+    bad = "Yesterday XT1X said that it really did not warn anyone in Washington."
     outputs = {SOURCE: PLAIN, XT: bad, "ZX1昨天在华盛顿发出了警告。": bad.replace("XT1X", "ZX1")}
     outputs["the Pentagon昨天在华盛顿发出了警告。"] = (
-        "Yesterday the Pentagon did not warn Washington."
+        "Yesterday the Pentagon said that it really did not warn anyone in Washington."
     )
     terms = run(outputs, segment, unlikely=("did",))
     assert segment.en == PLAIN and segment.plain == ""
