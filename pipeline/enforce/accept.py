@@ -10,6 +10,7 @@ segment, and rejected when it
 * loses Latin text of the source (names, designators, URLs, the author's own English gloss)
   that the plain translation kept verbatim;
 * stutters: writes a word twice in a row where the plain translation does not;
+* keeps a placeholder-like token the decoder garbled ("(XT1x)");
 * is much shorter or longer than the plain translation, not counting the term renderings;
 * is much less likely to the model itself: the mean log-probability per piece of its words
   away from the term renderings (CTranslate2 ``score_batch``, one teacher-forced pass) is
@@ -34,10 +35,11 @@ from pipeline.glossary import Term
 from pipeline.qa import missing_numbers
 from pipeline.translate import Engine, target_vocabulary
 
-Rejection = Literal["number", "latin", "repeat", "length", "score"]
+Rejection = Literal["number", "latin", "repeat", "token", "length", "score"]
 """Why a candidate was rejected: it lost a number, lost Latin text, repeats a word the plain
-sentence does not ("the army's army's army"), changed length, or the model found the sentence
-around the terms much less likely than its plain one."""
+sentence does not ("the army's army's army"), kept a placeholder-like token ("(XT1x)"),
+changed length, or the model found the sentence around the terms much less likely than its
+plain one."""
 REJECTIONS: tuple[Rejection, ...] = get_args(Rejection)
 
 WordScorer = Callable[[list[str], list[str]], list[list[tuple[float, int]]]]
@@ -59,6 +61,7 @@ LENGTH_MIN_WORDS = 6
 """Below this many plain words the ratio says nothing (one word more is 20%)."""
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.'’][A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9-]*")
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"\b[A-Z]?XT\d+X\b|\bZX\d+\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ class Candidate:
 
 
 def cheap_rejection(candidate: Candidate) -> Rejection | None:
-    """The first check a candidate fails among numbers, Latin text and length, if any."""
+    """The first check a candidate fails among numbers, Latin text, stutters, leftover tokens
+    and length, if any."""
     source, plain, text = candidate.source, candidate.plain, candidate.text
     if set(missing_numbers(source, text)) - set(missing_numbers(source, plain)):
         return "number"
@@ -81,6 +85,8 @@ def cheap_rejection(candidate: Candidate) -> Rejection | None:
         return "latin"
     if _stutters(text) - _stutters(plain):
         return "repeat"
+    if _TOKEN.search(text):
+        return "token"
     own = _words_outside(text, candidate.terms)
     rendered = {t.id for t, *_ in find_renderings(plain, candidate.terms)}
     guess = sum(len(t.en.split()) for t in dict.fromkeys(candidate.terms) if t.id not in rendered)

@@ -63,3 +63,9 @@ def test_the_plain_sentence_leaves_out_its_own_wording_of_the_term() -> None:
 
 def test_engines_without_a_model_have_no_scorer() -> None:
     assert engine_word_scorer(object()) is None
+
+
+def test_a_candidate_with_a_garbled_placeholder_is_rejected() -> None:
+    source, plain = "美俄签有协议（BMLNA）。", "The US and Russia signed an agreement (BMLNA)."
+    garbled = "The US and Russia signed an agreement (BMLNA) (XT1x)."
+    assert cheap_rejection(Candidate(source, plain, garbled, [MND])) == "token"
