@@ -175,7 +175,9 @@ def test_real_run_outputs_english(real_run: tuple[Path, object]) -> None:
     assert english.count("ICBM") >= 3  # later mentions use the abbreviation
     run = json.loads((out / "run.json").read_text())
     terms = run["stats"]["translate"]["terms"]
-    assert terms["found"] > 0 and terms["missed"] == 0
+    assert terms["found"] > 0 and terms["missed"] + terms["unsafe"] <= 2
+    segments = [s for d in result.prepared.docs for s in d.segments]
+    assert all("term-missed" in s.flags for s in segments if s.terms_missed)
     assert run["glossary"]["enforce"]["term_style"] == "first"
 
 

@@ -89,13 +89,16 @@ def _by_alignment(plain: str, drafts: list[Draft], slot: int) -> tuple[int, int]
 def _anchored(
     codes: Sequence[tuple[str, int, int, int, int]], n: int, dlen: int, plen: int
 ) -> bool:
-    """Whether opcode ``n`` has two agreeing words (or the sentence edge) on each side."""
+    """Whether opcode ``n`` has two agreeing words on each side, or agreeing words that reach
+    the sentence's edge ("The XT1X aircraft flew" against "The SLA aircraft flew")."""
     _, i1, i2, j1, j2 = codes[n]
+    before = codes[n - 1] if n > 0 and codes[n - 1][0] == "equal" else None
+    after = codes[n + 1] if n + 1 < len(codes) and codes[n + 1][0] == "equal" else None
     left = (i1 == 0 and j1 == 0) or (
-        n > 0 and codes[n - 1][0] == "equal" and i1 - codes[n - 1][1] >= 2
+        before is not None and (before[2] - before[1] >= 2 or before[1] == before[3] == 0)
     )
     right = (i2 == dlen and j2 == plen) or (
-        n + 1 < len(codes) and codes[n + 1][0] == "equal" and codes[n + 1][2] - i2 >= 2
+        after is not None and (after[2] - after[1] >= 2 or (after[2], after[4]) == (dlen, plen))
     )
     return left and right and not (i1 == 0 and i2 == dlen)
 
