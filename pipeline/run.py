@@ -172,9 +172,11 @@ class _Step:
 
 
 def title_segments(docs: list[Document]) -> frozenset[str]:
-    """Ids of the segments in document titles."""
+    """Ids of the segments in document titles and headings, where a term's first mention does
+    not count: the body spells it out."""
+    kinds = ("title", "heading")
     return frozenset(
-        seg.id for doc in docs for seg in doc.segments if doc.blocks[seg.block].kind == "title"
+        seg.id for doc in docs for seg in doc.segments if doc.blocks[seg.block].kind in kinds
     )
 
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.tsv import load_glossaries
-from pipeline.run import export_existing_run, prepare, translate_run
+from pipeline.run import export_existing_run, prepare, title_segments, translate_run
 from pipeline.settings import EnforceSettings, RunOptions, Settings, TranslateSettings
 from pipeline.store.rundir import RunDir
 
@@ -204,3 +204,16 @@ def test_real_run_exports_parse_in_real_consumers(real_run: tuple[Path, object])
     html = (out / "review.html").read_text(encoding="utf-8")
     assert html.count('<tr class="seg') == len(segments)
     assert "<mark" in html
+
+
+def test_title_segments_are_the_titles_and_headings() -> None:
+    from pipeline.document import Block, Document, Metadata, Segment
+
+    blocks = [
+        Block(0, "title", "标题"),
+        Block(1, "paragraph", "正文"),
+        Block(2, "heading", "小标题"),
+    ]
+    segments = [Segment(f"d:{b.index}:0", "d", b.index, 0, 0, 2, b.text, b.text) for b in blocks]
+    doc = Document("d", "d.md", "markdown", "utf-8", Metadata(), blocks, segments=segments)
+    assert title_segments([doc]) == {"d:0:0", "d:2:0"}

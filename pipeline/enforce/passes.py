@@ -26,7 +26,7 @@ keeps its plain sentence and is flagged ``term-unsafe``; one that no pass comple
 ``term-missed``; one completed by a fallback (3–6) is flagged ``term-fallback:<strategy>``.
 ``Segment.plain`` keeps the plain sentence wherever the English differs from it. Finally every
 mention is written in the run's term style, in document order, so "first mention" means first
-in the body of the document — a title does not count (:mod:`pipeline.enforce.draft`).
+in the body of the document — titles and headings do not count (:mod:`pipeline.enforce.draft`).
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def enforce_and_translate(
     cache apply to the masked texts too; segments without terms are translated once, unchanged.
     ``scorer`` ranks insertion points for the prefix pass and ``word_scorer`` scores candidates
     for the acceptance rule (defaults: from the engine). ``titles`` are the ids of segments in a
-    document title: their mentions do not count as the first. Returns the translation counts
-    and the term counts.
+    document's title and headings: their mentions do not count as the first. Returns the
+    translation counts and the term counts.
     """
     started = time.perf_counter()
     plans = [Plan(s, s.normalized or s.source, []) for s in segments]
