@@ -255,7 +255,8 @@ def translate_lines(sources: list[str], cache: Path | None, threads: int) -> lis
     from pipeline.segment import segment_document
     from pipeline.settings import Settings, TranslateSettings
     from pipeline.store import TranslationCache
-    from pipeline.translate import load_engine, translate_segments
+    from pipeline.translate.engine import load_engine
+    from pipeline.translate.texts import translate_segments
 
     settings = Settings(translate=TranslateSettings(threads=threads))
     docs = []
@@ -307,7 +308,8 @@ def report_markup(cache: Path | None, threads: int, show: bool) -> None:
     from pipeline.settings import Settings, TranslateSettings
     from pipeline.spans import check_segment, find_spans
     from pipeline.store import TranslationCache
-    from pipeline.translate import load_engine, translate_segments
+    from pipeline.translate.engine import load_engine
+    from pipeline.translate.texts import translate_segments
 
     settings = Settings(translate=TranslateSettings(threads=threads))
     blocks = [Block(i, "paragraph", text) for i, text in enumerate(MARKUP)]
@@ -345,7 +347,7 @@ def report_shapes(shapes: list[str], threads: int) -> None:
     from pipeline.run import prepare
     from pipeline.settings import Settings, TranslateSettings
     from pipeline.spans import find_spans, protect
-    from pipeline.translate import load_engine, needs_translation
+    from pipeline.translate.engine import load_engine, needs_translation
 
     build = [p for d in INPUTS for p in sorted(d.glob("*.*"))
              if p.stem not in HELD_OUT and p.name != "README.md"]  # fmt: skip

@@ -192,6 +192,15 @@ class _Step:
         self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
 
 
+def title_segments(docs: list[Document]) -> frozenset[str]:
+    """Ids of the segments in document titles and headings, where a term's first mention does
+    not count: the body spells it out."""
+    kinds = ("title", "heading")
+    return frozenset(
+        seg.id for doc in docs for seg in doc.segments if doc.blocks[seg.block].kind in kinds
+    )
+
+
 def all_segments(docs: list[Document]) -> list[Segment]:
     """Every segment of a run, in document order."""
     return [seg for doc in docs for seg in doc.segments]
@@ -216,6 +225,7 @@ def _translate_step(
     cache: TranslationCache | None,
     progress: Progress | None,
     own_terms: dict[str, Glossary],
+    titles: frozenset[str] = frozenset(),
 ) -> tuple[TranslateStats, TermStats | None]:
     """Step 6: translate, enforcing the glossary and each document's own terms."""
     if (glossary is not None and len(glossary)) or own_terms:
@@ -227,6 +237,7 @@ def _translate_step(
             cache=cache,
             progress=progress,
             document_terms=own_terms,
+            titles=titles,
         )
     return translate_segments(segments, engine, cache=cache, progress=progress), None
 
@@ -288,8 +299,10 @@ def _model_step(
     timer: Timer,
     on_download: DownloadProgress | None,
     on_start: Callable[[int], Progress] | None,
+    titles: frozenset[str] = frozenset(),
 ) -> tuple[ModelSignature, TranslateStats, TermStats | None]:
-    """Steps 5–6: resolve and load the model, then translate what memory did not cover."""
+    """Steps 5–6: resolve and load the model, then translate what memory did not cover;
+    ``titles`` are the segments of document titles (a first mention there does not count)."""
     with timer.step("load_model"):
         package = ensure_model(settings.translate.model, options.dirs, progress=on_download)
         engine = load_engine(package, settings.translate)
@@ -302,7 +315,7 @@ def _model_step(
         else nullcontext() as cache,
     ):
         translated, terms = _translate_step(
-            pending, engine, glossary, options.enforce, cache, progress, own_terms
+            pending, engine, glossary, options.enforce, cache, progress, own_terms, titles
         )
     model = {**engine.signature(), "path": str(package.path), "threads": engine.threads}
     return model, translated, terms
@@ -343,8 +356,9 @@ def translate_run(
         pending = [s for s in segments if s.status != "memory"]
         if pending:
             model, translated, terms = _model_step(
-                pending, settings, options, glossary, own_terms, timer, on_download, on_start
-            )
+                pending, settings, options, glossary, own_terms, timer, on_download, on_start,
+                title_segments(prepared.docs),
+            )  # fmt: skip
             stats = replace(stats, translate=translated, terms=terms)
             with timer.step("spans"):
                 stats = replace(stats, spans=_spans_step(prepared.docs, glossary, own_terms))

@@ -14,10 +14,10 @@ import pytest
 from pipeline.document import Segment
 from pipeline.errors import ModelError, PipelineError, TranslateError
 from pipeline.packages.install import PackageInfo
+from pipeline.qa import suspicion
 from pipeline.settings import TranslateSettings
 from pipeline.store.cache import TranslationCache
-from pipeline.translate import (
-    _translate,
+from pipeline.translate.engine import (
     detokenize,
     load_engine,
     make_batches,
@@ -25,6 +25,11 @@ from pipeline.translate import (
     physical_cores,
     target_pieces,
     target_vocabulary,
+)
+from pipeline.translate.texts import (
+    _translate,
+    redecode_suspicious,
+    repair_engine,
     translate_segments,
     translate_texts,
 )
@@ -355,6 +360,42 @@ def test_broken_model_bin_is_a_model_error(tmp_path: Path, tiny_package: Package
     (broken / "model" / "model.bin").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="cannot load the model"):
         load_engine(replace(tiny_package, path=broken), TINY)
+
+
+def test_decoding_options_reach_the_signature_only_when_set(tiny_package: PackageInfo) -> None:
+    assert load_engine(tiny_package, TINY).signature()["decoder"] == {
+        "replace_unknowns": True, "length_penalty": 1.2, "no_repeat_ngram_size": 4,
+    }  # fmt: skip
+    old = replace(TINY, length_penalty=1.0, no_repeat_ngram_size=0)
+    plain = load_engine(tiny_package, old).signature()["decoder"]
+    assert plain == {"replace_unknowns": True, "length_penalty": 1.0}  # the namespace it had
+    assert load_engine(tiny_package, TINY).translate(["中国"])
+
+
+def test_suspicious_segments_are_decoded_again_and_kept_only_when_better(
+    tiny_package: PackageInfo,
+) -> None:
+    engine = load_engine(tiny_package, replace(TINY, redecode=True))
+    repair = repair_engine(engine)
+    assert repair is not None and repair.settings.beam == 4
+    assert repair.cache_namespace != engine.cache_namespace
+    loop = "the the the the the the the the the the the the"
+    segs = [
+        Segment("d:0:0", "d", 0, 0, 0, 8, "中国周日试射了导弹。", "中国周日试射了导弹。", loop),
+        Segment("d:0:1", "d", 0, 1, 0, 3, "经济。", "经济。", "Economy.", "translated"),
+        Segment("d:0:2", "d", 0, 2, 0, 3, "有3枚。", "有3枚。", "There are some.", "cached"),
+    ]
+    segs[0].status = "translated"
+    redecoded, kept = redecode_suspicious(segs, engine)
+    assert redecoded == 2 and 0 <= kept <= 2
+    assert segs[1].en == "Economy."
+    for seg, before in ((segs[0], loop), (segs[2], "There are some.")):
+        assert seg.en == before or suspicion(seg.normalized, seg.en) < suspicion(
+            seg.normalized, before
+        )
+    assert redecode_suspicious(segs, load_engine(tiny_package, replace(TINY, redecode=False))) == (
+        0, 0,
+    )  # fmt: skip
 
 
 REAL_CASES = [

@@ -393,7 +393,8 @@ def terms_glossary(terms: Sequence[DocumentTerm]) -> Glossary:
     """A document's terms as a glossary of approved terms for enforcement (``abbr`` is the short
     form, so the run's term style writes the full name first and the surname after)."""
     return Glossary(
-        tuple(Term(t.id, tuple(t.zh), t.en, t.short, note="document term") for t in terms)
+        tuple(Term(t.id, tuple(t.zh), t.en, t.short, note="document term") for t in terms),
+        word_checks=False,
     )
 
 

@@ -18,7 +18,7 @@ from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import make_term
 from pipeline.glossary.tsv import load_glossaries
 from pipeline.packages.install import PackageInfo
-from pipeline.settings import EnforceSettings, Settings, TranslateSettings
+from pipeline.settings import STRATEGIES, EnforceSettings, Settings, TranslateSettings
 from pipeline.stats import TermStats, TranslateStats
 from pipeline.store.cache import TranslationCache
 
@@ -89,6 +89,7 @@ def run(
     segments: list[Segment], rule: Rule, style: str = "first", **kw: object
 ) -> tuple[FakeEngine, TranslateStats, TermStats]:
     engine = FakeEngine(rule)
+    kw.setdefault("strategies", STRATEGIES)  # every pass, prefix included
     settings = EnforceSettings(term_style=style, **kw)  # type: ignore[arg-type]
     translated, terms = enforce_and_translate(segments, engine, GLOSSARY, settings)
     return engine, translated, terms
@@ -175,7 +176,8 @@ def test_prefix_pass_keeps_the_most_likely_of_the_best_insertion_points() -> Non
         return [1.0 if "that XT1X" in t else 0.0 for t in targets]
 
     engine = FakeEngine(scripted(outputs, lambda p: f"{p} warned."))
-    enforce_and_translate([segment], engine, GLOSSARY, EnforceSettings(), scorer=scorer)
+    settings = EnforceSettings(strategies=STRATEGIES)
+    enforce_and_translate([segment], engine, GLOSSARY, settings, scorer=scorer)
     forced = [prefix for _, prefix in engine.calls if prefix is not None]
     assert len(forced) == 3 and "Says that XT1X" in forced
     assert segment.en == "Says that the Pentagon warned."
@@ -207,11 +209,12 @@ def test_cache_serves_every_pass_on_a_rerun(tmp_path: Path) -> None:
     }
     rule = scripted(outputs, lambda p: f"{p} warned.")
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
+        every = EnforceSettings(strategies=STRATEGIES)
         first = FakeEngine(rule)
-        enforce_and_translate([seg(PENTAGON)], first, GLOSSARY, EnforceSettings(), cache)
+        enforce_and_translate([seg(PENTAGON)], first, GLOSSARY, every, cache)
         again = FakeEngine(rule)
         segment = seg(PENTAGON)
-        enforce_and_translate([segment], again, GLOSSARY, EnforceSettings(), cache)
+        enforce_and_translate([segment], again, GLOSSARY, every, cache)
     assert len(first.calls) == 7 and again.calls == []  # inline: 3 span attempts
     assert segment.en == "The Pentagon warned." and segment.status == "cached"
 
@@ -309,7 +312,7 @@ def test_a_bare_acronym_or_english_first_site_is_left_to_the_model() -> None:
 
 @pytest.fixture(scope="module")
 def real_engine(real_package: PackageInfo):  # type: ignore[no-untyped-def]
-    from pipeline.translate import load_engine
+    from pipeline.translate.engine import load_engine
 
     return load_engine(real_package, TranslateSettings(beam=2, threads=2))
 
@@ -369,3 +372,8 @@ def test_real_samples_render_every_treaty_and_missile_term(real_engine, real_glo
         mine = [t for t in terms if t.id in wanted]
         assert term_success(segment.en, mine) == (len(mine), len(mine)), segment.en
         assert not wanted & set(segment.terms_missed), segment.en
+
+
+def test_prefix_is_not_a_default_strategy() -> None:
+    assert "prefix" not in EnforceSettings().strategies
+    assert EnforceSettings().strategies[-1] == "insert"

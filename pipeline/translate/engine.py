@@ -1,11 +1,9 @@
-"""Translate sentences with an Argos package, driving CTranslate2 and SentencePiece directly.
+"""The engine: an Argos package driven through CTranslate2 and SentencePiece directly.
 
 Argos Translate's own runtime needs stanza (and so torch) for sentence splitting; zhen already
 has sentences, so it only needs the model. :func:`load_engine` loads a package once per
-process; :func:`translate_texts` adds what a document run needs on top of the raw batch call:
-it drops duplicates, passes through text with nothing to translate, consults the cache, sorts
-by length and batches by tokens (padding wastes least when lengths are close), commits each
-batch to the cache, and puts results back in input order.
+process; batches are sorted by length and cut by tokens (:func:`make_batches`), since padding
+wastes least when lengths are close.
 """
 
 from __future__ import annotations
@@ -15,46 +13,34 @@ import hashlib
 import json
 import os
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.chars import CJK_LETTER_RE
-from pipeline.document import Segment, SegmentStatus
 from pipeline.errors import ModelError, SettingsError, TranslateError
-from pipeline.glossary.document import gloss_spans
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
-from pipeline.spans import (
-    SPAN_SHAPES,
-    Protected,
-    Shape,
-    Span,
-    find_spans,
-    protect,
-    restore,
-    with_overrides,
-)
-from pipeline.stats import TranslateStats
-from pipeline.store.cache import TranslationCache, normalize_source
 
-DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True, "length_penalty": 1.0}
-"""Fixed decoding options; part of the cache namespace, so changing them invalidates the cache."""
+DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True}
+"""Fixed decoding options; with the settings' own (:func:`decoder_options`) part of the cache
+namespace, so changing them invalidates the cache."""
+
+
 DETOKENIZER_VERSION = 1
 """Bump when :func:`detokenize` changes: it is part of the cache namespace."""
+
+
 _SPLIT_APOSTROPHE = re.compile(r"(?<=\w) ' (?=(?:s|t|re|ve|ll|d|m)\b)")
+
+
 _MAX_PIECE = 32
 """Longest vocabulary piece tried when splitting a target prefix."""
+
+
 _SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<blank>"})
-SPAN_ATTEMPTS: tuple[Shape | None, ...] = (*SPAN_SHAPES, None)
-"""How a text with markup or machine text is sent: masked with each token shape, then as it is."""
-PLAIN_FIRST: tuple[Shape | None, ...] = (None, *SPAN_SHAPES)
-"""How a text whose spans are only Latin words and symbols is sent: as it is first (the model
-copies most names, and its sentence is most fluent with them: chrF 54.37 masked-first vs
-54.45 on FLORES, bench/RESULTS.md), masked only where it lost one."""
-_PLAIN_FIRST_KINDS = frozenset({"latin", "symbol", "gloss"})
+
 
 Progress = Callable[[int], None]
 """Called with how many more input items just finished (duplicates and skips included)."""
@@ -197,7 +183,7 @@ class Engine:
             "beam": self.settings.beam,
             "max_decoding_length": self.settings.max_decoding_length,
             "target_prefix": self.package.target_prefix,
-            "decoder": DECODER_OPTIONS,
+            "decoder": decoder_options(self.settings),
             "detokenizer": DETOKENIZER_VERSION,
         }
 
@@ -235,9 +221,18 @@ class Engine:
             max_decoding_length=self.settings.max_decoding_length,
             max_batch_size=self.settings.batch_tokens,
             batch_type="tokens",
-            **DECODER_OPTIONS,
+            **decoder_options(self.settings),
         )
         return [detokenize(r.hypotheses[0], package_prefix) for r in results]
+
+
+def decoder_options(settings: TranslateSettings) -> dict[str, object]:
+    """CTranslate2 decoding options for ``settings``; ``no_repeat_ngram_size`` only when set,
+    so runs without it keep the cache namespace they had before it existed."""
+    options = {**DECODER_OPTIONS, "length_penalty": settings.length_penalty}
+    if settings.no_repeat_ngram_size:
+        options["no_repeat_ngram_size"] = settings.no_repeat_ngram_size
+    return options
 
 
 def detokenize(tokens: Sequence[str], strip_prefix: Sequence[str] = ()) -> str:
@@ -303,161 +298,3 @@ def make_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
-
-
-@dataclass
-class _Outcome:
-    """Per-input results of one :func:`_translate` call; ``lost`` lists, per input, the protected
-    spans that did not come back verbatim after every fallback."""
-
-    texts: list[str]
-    statuses: list[SegmentStatus]
-    lost: list[tuple[str, ...]]
-    batches: int = 0
-    chars: int = 0
-
-
-@dataclass
-class _Job:
-    """One input that needs the model, its protected spans, and the best English so far."""
-
-    index: int
-    text: str
-    spans: list[Span]
-    english: str = ""
-    status: SegmentStatus = "translated"
-    lost: tuple[str, ...] | None = None
-
-    def offer(self, english: str, status: SegmentStatus, lost: tuple[str, ...]) -> None:
-        """Keep the output that lost fewest spans (ties keep the earlier attempt)."""
-        if self.lost is None or len(lost) < len(self.lost):
-            self.english, self.status, self.lost = english, status, lost
-
-
-def protected_spans(text: str) -> list[Span]:
-    """What of ``text`` the model must not see: :func:`pipeline.spans.find_spans`, with the
-    document's own glossed names written as their English (:func:`gloss_spans`)."""
-    return with_overrides(find_spans(text), gloss_spans(text))
-
-
-def _translate(
-    texts: Sequence[str],
-    engine: TextEngine,
-    cache: TranslationCache | None,
-    progress: Progress | None,
-) -> _Outcome:
-    """The shared core of :func:`translate_texts` and :func:`translate_segments`.
-
-    Each text's protected spans become tokens (:func:`pipeline.spans.protect`); a text with no
-    Chinese left outside them is not sent to the model. Markup and machine text (code, maths,
-    links, URLs, glossed names) are masked first; where the model drops a token the text is
-    decoded again with the other token shape, then unmasked. A text whose spans are only Latin
-    words and symbols goes as it is first and is masked only where the model lost one of them
-    (:data:`PLAIN_FIRST`). The output that lost fewest spans is kept, and what it still lost is
-    reported in ``lost``. Every attempt goes through the cache keyed by exactly what the model
-    saw, so masked and plain outputs never mix.
-    """
-    out = _Outcome(list(texts), ["skipped" for _ in texts], [() for _ in texts])
-    jobs = [_Job(i, t, protected_spans(t)) for i, t in enumerate(texts) if needs_translation(t)]
-    if progress is not None and len(texts) > len(jobs):
-        progress(len(texts) - len(jobs))
-    todo = jobs
-    for attempt in range(len(SPAN_ATTEMPTS)):
-        sent: list[tuple[_Job, Protected]] = []
-        for job in todo:
-            plain = all(s.kind in _PLAIN_FIRST_KINDS for s in job.spans)
-            shape = (PLAIN_FIRST if plain else SPAN_ATTEMPTS)[attempt]
-            protected = protect(job.text, job.spans, shape if job.spans else None)
-            if needs_translation(protected.masked):
-                sent.append((job, protected))
-            else:  # only spans and punctuation: nothing for the model
-                job.offer(job.text, "skipped", ())
-        if progress is not None and attempt == 0 and len(todo) > len(sent):
-            progress(len(todo) - len(sent))
-        decoded = _decode(
-            [p.masked for _, p in sent], engine, cache, out, progress if attempt == 0 else None
-        )
-        for (job, protected), (english, status) in zip(sent, decoded, strict=True):
-            restored, lost = restore(english, protected)
-            job.offer(restored, status, lost)
-        todo = [job for job in todo if job.lost]
-        if not todo:
-            break
-    for job in jobs:
-        out.texts[job.index], out.statuses[job.index] = job.english, job.status
-        out.lost[job.index] = job.lost or ()
-    return out
-
-
-def _decode(
-    sources: Sequence[str],
-    engine: TextEngine,
-    cache: TranslationCache | None,
-    out: _Outcome,
-    progress: Progress | None,
-) -> list[tuple[str, SegmentStatus]]:
-    """What the model (or the cache) makes of each source: duplicates decoded once, the rest
-    sorted by length and batched by tokens, each batch committed to the cache."""
-    results: list[tuple[str, SegmentStatus]] = [("", "translated") for _ in sources]
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(sources):
-        positions.setdefault(normalize_source(text), []).append(i)
-    namespace = engine.cache_namespace if cache is not None else ""
-    hits = cache.get_many(namespace, positions) if cache is not None else {}
-    for source, english in hits.items():
-        for i in positions.pop(source):
-            results[i] = (english, "cached")
-    if progress is not None and len(sources) > sum(map(len, positions.values())):
-        progress(len(sources) - sum(map(len, positions.values())))
-    pending = list(positions)
-    for batch in make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens):
-        batch_sources = [pending[i] for i in batch]
-        outputs = engine.translate(batch_sources)
-        if cache is not None:
-            cache.put_many(namespace, zip(batch_sources, outputs, strict=True))
-        done = 0
-        for source, result in zip(batch_sources, outputs, strict=True):
-            for i in positions[source]:
-                results[i] = (result, "translated")
-                done += 1
-        out.batches += 1
-        out.chars += sum(map(len, batch_sources))
-        if progress is not None:
-            progress(done)
-    return results
-
-
-def translate_texts(
-    texts: Sequence[str],
-    engine: TextEngine,
-    cache: TranslationCache | None = None,
-    progress: Progress | None = None,
-) -> list[str]:
-    """Translate many texts efficiently; the result lines up with ``texts``."""
-    return _translate(texts, engine, cache, progress).texts
-
-
-def translate_segments(
-    segments: Sequence[Segment],
-    engine: TextEngine,
-    cache: TranslationCache | None = None,
-    progress: Progress | None = None,
-) -> TranslateStats:
-    """Fill ``Segment.en`` and ``Segment.status`` (translated, cached or skipped).
-
-    Segments are translated from their normalized text (the original where normalization
-    left it empty). Returns counts and timing for the run report.
-    """
-    started = time.perf_counter()
-    outcome = _translate([s.normalized or s.source for s in segments], engine, cache, progress)
-    for segment, english, status in zip(segments, outcome.texts, outcome.statuses, strict=True):
-        segment.en, segment.status = english, status
-    return TranslateStats(
-        segments=len(segments),
-        translated=outcome.statuses.count("translated"),
-        cached=outcome.statuses.count("cached"),
-        skipped=outcome.statuses.count("skipped"),
-        batches=outcome.batches,
-        chars=outcome.chars,
-        seconds=round(time.perf_counter() - started, 3),
-    )
