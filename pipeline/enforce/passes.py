@@ -151,7 +151,8 @@ def enforce_and_translate(
 
 
 def _with_own_terms(text: str, slots: list[Slot], own: Glossary | None) -> list[Slot]:
-    """The glossary's ``slots``, then the document's own terms where no glossary term is.
+    """The glossary's ``slots``, then the document's own terms where no glossary term is, or
+    where a longer document term holds glossary terms its English already spells.
 
     Where the document states a bare acronym (直接商售(DCS)) or puts the Chinese in parentheses
     after its English (MOU（谅解备忘录）), that site is left to the model: it translates the
@@ -159,14 +160,30 @@ def _with_own_terms(text: str, slots: list[Slot], own: Glossary | None) -> list[
     document term's."""
     if own is None or not len(own):
         return slots
-    taken = [(s.start, s.gloss[1] if s.gloss else s.end) for s in slots]
     for slot in plan_slots(text, own):
         end = slot.gloss[1] if slot.gloss else slot.end
         acronym = slot.gloss is not None and slot.term.en.isupper() and " " not in slot.term.en
         glossing = text[: slot.start].rstrip(" （(").endswith(slot.term.en)
-        if not (acronym or glossing) and all(end <= a or slot.start >= b for a, b in taken):
-            slots.append(slot)
+        if acronym or glossing:
+            continue
+        inside = [s for s in slots if slot.start <= s.start and _end(s) <= end]
+        clash = [s for s in slots if s not in inside and _end(s) > slot.start and s.start < end]
+        longer = all(_end(s) - s.start < end - slot.start for s in inside)
+        if not clash and (not inside or (longer and all(_spells(slot.term.en, s) for s in inside))):
+            slots = [s for s in slots if s not in inside] + [slot]
     return sorted(slots, key=lambda s: s.start)
+
+
+def _end(slot: Slot) -> int:
+    return slot.gloss[1] if slot.gloss else slot.end
+
+
+def _spells(english: str, slot: Slot) -> bool:
+    """Whether a longer document term's English already says what the glossary term inside it
+    must (陆基巡航导弹 "ground-launched cruise missile" holds 巡航导弹 "cruise missile"): then the
+    more specific name wins; otherwise the glossary does."""
+    low = f" {english.lower()} "
+    return any(f" {r.lower()} " in low or f" {r.lower()}s " in low for r in slot.term.renderings)
 
 
 def _placeholder_pass(

@@ -12,7 +12,7 @@ import pytest
 from pipeline.document import Segment
 from pipeline.enforce.draft import plan_slots
 from pipeline.enforce.english import term_success
-from pipeline.enforce.passes import enforce_and_translate
+from pipeline.enforce.passes import _with_own_terms, enforce_and_translate
 from pipeline.errors import PipelineError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import make_term
@@ -377,3 +377,20 @@ def test_real_samples_render_every_treaty_and_missile_term(real_engine, real_glo
 def test_prefix_is_not_a_default_strategy() -> None:
     assert "prefix" not in EnforceSettings().strategies
     assert EnforceSettings().strategies[-1] == "insert"
+
+
+def test_a_longer_document_term_that_spells_the_glossary_term_inside_it_wins() -> None:
+    glossary = Glossary((make_term("cruise", "巡航导弹", "cruise missile"),))
+    own = Glossary(
+        (
+            make_term("doc:glcm", "陆基巡航导弹", "ground-launched cruise missile", "GLCM"),
+            make_term("doc:x", "巡航", "cruising"),
+        ),
+        word_checks=False,
+    )
+    text = "他们部署了陆基巡航导弹。"
+    slots = _with_own_terms(text, plan_slots(text, glossary), own)
+    assert [(s.term.id, s.start, s.end) for s in slots] == [("doc:glcm", 5, 11)]
+    other = Glossary((make_term("doc:y", "陆基巡航导弹", "land missile"),), word_checks=False)
+    kept = _with_own_terms(text, plan_slots(text, glossary), other)
+    assert [s.term.id for s in kept] == ["cruise"]
