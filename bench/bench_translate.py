@@ -73,7 +73,7 @@ def package_and_settings(beam: int) -> tuple[Any, Any]:
 
 def run_raw(sources: list[str], beam: int) -> dict:
     """System 1: the CTranslate2 ceiling, tokenization excluded from the timing."""
-    from pipeline.translate import detokenize, load_engine
+    from pipeline.translate.engine import detokenize, load_engine
 
     package, settings = package_and_settings(beam)
     start = time.perf_counter()

@@ -22,8 +22,12 @@ SegmentStatus = Literal["pending", "translated", "cached", "skipped", "memory"]
 """``pending`` until translated; then from the model, the translation cache, a translation
 memory, or ``skipped`` (nothing to translate: numbers, punctuation, Latin text)."""
 SEGMENT_STATUSES: tuple[SegmentStatus, ...] = get_args(SegmentStatus)
-DocumentFormat = Literal["feed-html", "html", "markdown", "omnivore", "text"]
-"""How ingest read a document (decided by content, see :func:`pipeline.ingest.detect_format`)."""
+DocumentFormat = Literal[
+    "feed-html", "html", "markdown", "omnivore", "text", "feed", "docx", "pdf", "epub",
+]  # fmt: skip
+"""How ingest read a document (decided by content, see :func:`pipeline.ingest.detect_format`):
+a feed-export page, a web page, Markdown, an Omnivore export, plain text, an item of an
+RSS/Atom feed, a Word file, a PDF with a text layer, an EPUB book."""
 DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 
 

@@ -26,6 +26,11 @@ FLAGS: dict[QAFlag, str] = {
     "length-ratio": "English/Chinese length ratio is outside what human translations show.",
     "repeated-ngram": "The English repeats words in a loop (a decoder failure).",
     "term-missed": "A glossary term in the source was not rendered as the glossary says.",
+    "term-unsafe": (
+        "Enforcing a glossary term would have made the sentence worse (a number or Latin text "
+        "lost, the sentence rebuilt or much less likely to the model), so the model's plain "
+        "translation was kept without the term: render the term by hand."
+    ),
 }
 
 # en chars / zh chars of reference translations: the 0.5th and 99.5th percentiles over the 1,998
@@ -369,8 +374,21 @@ def length_ratio_out_of_band(
     return not bounds[0] <= ratio <= bounds[1]
 
 
-def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[QAFlag]:
-    """Flag codes for one segment, in :data:`FLAGS` order.
+def suspicion(source_normalized: str, en: str) -> int:
+    """How suspicious a translation looks, for deciding whether to decode it again and whether
+    the new one is better: a decoder loop and an odd length ratio count one each, every lost
+    number one more; 0 means nothing to repair."""
+    if not en.strip():
+        return 1 if source_normalized.strip() else 0
+    score = int(has_repeated_ngram(en)) + int(length_ratio_out_of_band(source_normalized, en))
+    return score + len(missing_numbers(source_normalized, en))
+
+
+def qa_flags(
+    source_normalized: str, en: str, terms_missed: list[str], unsafe: bool = False
+) -> list[QAFlag]:
+    """Flag codes for one segment, in :data:`FLAGS` order; ``unsafe`` carries enforcement's
+    ``term-unsafe`` verdict over.
 
     An empty English only gets ``empty-output`` (plus ``term-missed``): the other output checks
     would all fire on it and say nothing new.
@@ -389,6 +407,8 @@ def qa_flags(source_normalized: str, en: str, terms_missed: list[str]) -> list[Q
             found.add("repeated-ngram")
     if terms_missed:
         found.add("term-missed")
+    if unsafe:
+        found.add("term-unsafe")
     return [code for code in QA_FLAGS if code in found]
 
 
@@ -401,7 +421,7 @@ def qa_segments(segments: Iterable[Segment]) -> QAStats:
     """
     counts: dict[QAFlag, int] = dict.fromkeys(FLAGS, 0)
     for seg in segments:
-        flags = qa_flags(seg.normalized, seg.en, seg.terms_missed)
+        flags = qa_flags(seg.normalized, seg.en, seg.terms_missed, "term-unsafe" in seg.flags)
         others = [f for f in seg.flags if f not in FLAGS]
         seg.flags = [*flags, *others]
         for code in flags:
@@ -420,4 +440,5 @@ __all__ = [
     "qa_flags",
     "qa_segments",
     "source_numbers",
+    "suspicion",
 ]

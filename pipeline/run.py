@@ -35,10 +35,12 @@ from pipeline.executors.local import LocalExecutor
 from pipeline.executors.output import DocumentWriter, Totals, chars, recorded_run_info, run_info
 from pipeline.executors.steps import (
     DocumentIds,
+    Dropped,
     Work,
     input_size,
-    prepare_one,
+    prepare_window,
     rename,
+    windows,
 )
 from pipeline.export import export_run, term_lookup_from
 from pipeline.glossary import Glossary, load_glossaries
@@ -49,7 +51,7 @@ from pipeline.settings import ExportFormat, NormalizeSettings, RunOptions, Setti
 from pipeline.stats import QA_FLAGS, QAStats, RunStats
 from pipeline.store.recorder import Recorder, write_error
 from pipeline.store.rundir import PER_DOCUMENT, RunDir
-from pipeline.store.runfolder import RunLock, check_output, file_fingerprint, make_output
+from pipeline.store.runfolder import RunLock, check_output, make_output
 
 DownloadProgress = Callable[[int, int | None], None]
 
@@ -67,26 +69,35 @@ SIGNATURE_PACKAGES = (
 
 @dataclass
 class Prepared:
-    """Documents ready to translate, and the inputs that failed on the way."""
+    """Documents ready to translate, and the inputs that failed on the way; ``dropped`` holds,
+    by document id, the ``(rule, text)`` lines ingest removed as page chrome."""
 
     docs: list[Document] = field(default_factory=list)
     failures: list[PipelineError] = field(default_factory=list)
+    dropped: dict[str, Dropped] = field(default_factory=dict)
 
 
-def prepare(inputs: list[str], settings: Settings, stdin: bytes | None = None) -> Prepared:
+def prepare(
+    inputs: list[str],
+    settings: Settings,
+    stdin: bytes | None = None,
+    glossary: Glossary | None = None,
+) -> Prepared:
     """Discover, ingest, normalize and segment every input, with unique ids, all in memory (for
-    ``zhen segment`` and corpus statistics; translating streams instead); failures are
-    collected, not raised."""
+    ``zhen segment`` and corpus statistics; translating streams instead), window by window as a
+    translation run does (boilerplate repeated across a window's documents dropped); failures
+    are collected, not raised."""
     result = Prepared()
     ids = DocumentIds()
-    for source in iter_discover(inputs, result.failures):
-        try:
-            doc = prepare_one(source, settings, stdin=stdin)
-        except PipelineError as exc:
-            result.failures.append(exc)
-            continue
-        rename(doc, ids.assign(doc.id))
-        result.docs.append(doc)
+    for window in windows(iter_discover(inputs, result.failures), stdin):
+        prepare_window(window, settings, glossary, stdin)
+        for work in window:
+            if work.failure is not None:
+                result.failures.append(work.failure)
+            for doc, base, dropped in zip(work.docs, work.bases, work.dropped, strict=True):
+                rename(doc, ids.assign(base))
+                result.docs.append(doc)
+                result.dropped[doc.id] = dropped
     return result
 
 
@@ -231,7 +242,7 @@ def _stream(
         recorded = folder_settings(job.settings, options, job.model_package, job.glossary_files)
         with Recorder(run_dir, recorded, uuid.uuid4().hex[:16], force=options.force) as recorder:
             writer = DocumentWriter(run_dir, recorder, options, job)
-            works = _works(inputs, options.outdir, recorder, failures)
+            works = _windows(inputs, options.outdir, recorder, failures, job.stdin)
             if progress is not None:
                 _plan(inputs, options.outdir, progress)
                 job.on_prepared = lambda w: progress.prepared(1, w.size, chars(w.docs))
@@ -241,6 +252,7 @@ def _stream(
                     _write_group(group, writer, failures, progress)
                     recorder.sync()
             with timer.step("write"):
+                writer.own_terms.close(recorder.load)
                 recorder.finish()
         totals = writer.totals
         files = totals.files
@@ -250,6 +262,7 @@ def _stream(
         timer.timings["total"] = time.perf_counter() - started
         stats = _run_stats(job, totals, timer)
         run_json = _signature(recorder.run_id, job, options, totals, failures, stats)
+        run_json["document_terms"] = writer.own_terms.to_json()
         if totals.documents:
             run_dir.write_signature(run_json)
             files += 1
@@ -301,17 +314,21 @@ def _plan(inputs: list[str], outdir: Path, progress: RunProgress) -> None:
     progress.planned(count, size)
 
 
-def _works(
-    inputs: list[str], outdir: Path, recorder: Recorder, failures: list[PipelineError]
-) -> Iterator[Work]:
-    """The run's inputs in order, discovered lazily (the output folder skipped); those a
-    resumed run finished already, unchanged, are marked kept."""
-    for order, source in enumerate(iter_discover(inputs, failures, exclude=[outdir])):
-        work = Work(source, order, size=input_size(source))
-        if recorder.resuming and source != "-":
-            work.fingerprint = file_fingerprint(source)
-            work.kept = recorder.kept(source, work.fingerprint) is not None
-        yield work
+def _windows(
+    inputs: list[str],
+    outdir: Path,
+    recorder: Recorder,
+    failures: list[PipelineError],
+    stdin: bytes | None,
+) -> Iterator[list[Work]]:
+    """The run's inputs in order and in windows, discovered lazily (the output folder skipped);
+    those a resumed run finished already, unchanged and in an unchanged window, are kept."""
+    for window in windows(iter_discover(inputs, failures, exclude=[outdir]), stdin):
+        if recorder.resuming:
+            for work in window:
+                found = recorder.kept(work.source, work.fingerprint, work.window)
+                work.kept = work.source != "-" and found is not None
+        yield window
 
 
 def _export_run_level(
@@ -339,6 +356,7 @@ def _run_stats(job: Job, totals: Totals, timer: Timer) -> RunStats:
         memory=stats.memory,
         translate=stats.translate,
         terms=stats.terms,
+        spans=stats.spans,
         qa=qa if totals.segments else None,
         chars=chars if speed else 0,
         chars_per_second=speed,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
 
@@ -39,6 +40,7 @@ from pipeline.chars import CJK, CJK_RE
 from pipeline.document import VERBATIM_KINDS, Document, Segment
 from pipeline.errors import SegmentError, SettingsError
 from pipeline.settings import SegmentSettings
+from pipeline.spans import find_spans
 
 MIN_MAX_CHARS = 10
 # Longest quote/bracket content kept whole across its inner sentence ends (see module docstring).
@@ -87,6 +89,10 @@ _TIERS: tuple[re.Pattern[str], ...] = (
     re.compile(f"(?:[，：]|[,:](?= |[{CJK}]))[{re.escape(_CLOSERS)}]* *"),
     re.compile("[、]|——|—| +(?=[^ ])"),
 )
+_TOKEN_CHARS = 4
+"""How long a protected span is for the model (it sees a token such as ``KX1X``)."""
+_MARKUP_HINT = re.compile(r"[`$\[<\\@]|://")
+_BEFORE_MARKER = frozenset("\n。！？!?；;：:")
 _NO_CUT_BEFORE = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\u0300-\u036f]")
 
 
@@ -155,6 +161,8 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
             return True
         return spaced and bool(_NEXT_STARTS_SENTENCE.match(nxt))
     # a single "."
+    if _list_marker(text, m.start()):
+        return False
     if not nxt:
         return True
     follows = _NEXT_STARTS_SENTENCE if spaced else CJK_RE
@@ -167,10 +175,46 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
     return not (len(token) == 1 or token in ABBREVIATIONS or _INITIALISM.fullmatch(token))
 
 
+def _list_marker(text: str, dot: int) -> bool:
+    """Whether the ``.`` at ``dot`` ends a list number (``2.`` opening an item), not a sentence:
+    one to three digits at the start of the text or after a sentence end or line break."""
+    k = dot
+    while k > 0 and text[k - 1].isdigit():
+        k -= 1
+    digits = dot - k
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    return 1 <= digits <= 3 and (k == 0 or text[k - 1] in _BEFORE_MARKER)
+
+
+def _span_intervals(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
+    """Protected spans of ``text[start:end]`` (:func:`pipeline.spans.find_spans`: Latin runs,
+    code, maths, URLs, links…) as merged intervals, where no split for length may fall."""
+    spans = find_spans(text[start:end], chinese_words=False)
+    return _merge([(start + s.start, start + s.end) for s in spans])
+
+
+def _hidden(spans: tuple[list[int], list[int]]) -> int:
+    """Characters the model does not see: each span longer than a token becomes one."""
+    return sum(max(0, b - a - _TOKEN_CHARS) for a, b in zip(*spans, strict=True))
+
+
+def _machine_intervals(text: str) -> tuple[list[int], list[int]]:
+    """Code, maths, URLs, links and other markup, inside which no sentence ends."""
+    if not _MARKUP_HINT.search(text):
+        return [], []
+    spans = find_spans(text, chinese_words=False, prose=False)
+    return _merge([(s.start, s.end) for s in spans if s.kind != "escape"])
+
+
 def _sentence_breaks(
-    text: str, pairs: list[tuple[int, int]], pair_spans: tuple[list[int], list[int]]
+    text: str,
+    pairs: list[tuple[int, int]],
+    pair_spans: tuple[list[int], list[int]],
+    machine: tuple[list[int], list[int]],
 ) -> tuple[list[int], list[int]]:
-    """Hard sentence breaks and soft ones (inside a protected pair), as split positions."""
+    """Hard sentence breaks and soft ones (inside a protected pair), as split positions; a
+    terminator inside code, maths, a URL or a link ends nothing."""
     url_starts, url_ends = _merge(_url_spans(text))
     quote_openers = {a for a, _ in pairs if text[a] == '"'}
     hard: list[int] = []
@@ -178,7 +222,7 @@ def _sentence_breaks(
     for m in _SENTENCE_END.finditer(text):
         if m.end() >= len(text) or _inside(m.start(), url_starts, url_ends, closed=False):
             continue
-        if not _ends_sentence(text, m):
+        if _inside(m.start(), *machine, closed=False) or not _ends_sentence(text, m):
             continue
         pos = m.end()
         if quote_openers and '"' in m.group("closers"):
@@ -194,16 +238,29 @@ def _sentence_breaks(
     return hard, soft
 
 
-def _cut_position(text: str, lo: int, hi: int) -> int:
-    """A forced split at or before ``hi``, backing off so no Latin word or emoji is cut."""
-    for pos in range(hi, lo, -1):
+def _cut_position(text: str, lo: int, hi: int, blocked: Callable[[int], int]) -> int | None:
+    """A forced split at or before ``hi``, backing off so no Latin word, emoji, bracket pair or
+    protected span is cut (``None`` when every position in range would cut one)."""
+    for pos in range(hi, lo - 1, -1):
         left, right = text[pos - 1], text[pos]
         if _NO_CUT_BEFORE.match(right):
             continue
         if left.isascii() and right.isascii() and left.isalnum() and right.isalnum():
             continue
-        return pos
-    return hi
+        if not blocked(pos):
+            return pos
+    return None
+
+
+def _effective(start: int, end: int, spans: tuple[list[int], list[int]]) -> list[int]:
+    """``eff[p - start]``: the model length of ``text[start:p]`` for each ``p`` in
+    ``start..end`` (a span's characters beyond a token's count for nothing)."""
+    eff = [0]
+    for p in range(start, end):
+        i = bisect_right(spans[0], p) - 1
+        hidden = i >= 0 and p < spans[1][i] and p - spans[0][i] >= _TOKEN_CHARS
+        eff.append(eff[-1] + (0 if hidden else 1))
+    return eff
 
 
 def _split_long(
@@ -212,42 +269,99 @@ def _split_long(
     end: int,
     max_chars: int,
     soft: list[int],
-    pairs: tuple[list[int], list[int]],
+    spans: tuple[list[int], list[int]],
 ) -> list[int]:
-    """Split positions that cut ``text[start:end]`` into pieces of at most ``max_chars``."""
+    """Split positions that cut ``text[start:end]`` into pieces of at most ``max_chars`` as
+    the model sees them.
+
+    Never inside a bracket pair that fits in ``max_chars`` or a Latin run or other protected
+    span (``spans``) while a position outside exists: a shorter piece is better than halves the
+    model completes with invented text.
+    """
+    eff = _effective(start, end, spans)
+    pairs = _protected_pairs(text[start:end], end - start)
+    keep = _merge(
+        [(start + a + 1, start + b) for a, b in pairs if eff[b] - eff[a + 1] <= max_chars]
+    )
+
+    def blocked(pos: int) -> int:
+        if _inside(pos - 1, *spans, closed=False) and _inside(pos, *spans, closed=False):
+            return 2
+        return 1 if _inside(pos, *keep, closed=True) else 0
+
+    def reach(limit: int) -> int:
+        """The last position within ``limit`` model characters of ``start``."""
+        return start + bisect_right(eff, limit) - 1
+
     min_piece = max(1, max_chars // 5)
-    tier_positions: list[list[int]] = [[p for p in soft if start < p < end]]
-    demoted: list[int] = []
+    tiers: list[list[int]] = [[p for p in soft if start < p < end and blocked(p) < 2]]
+    demoted: list[list[int]] = [[], []]
     for tier in _TIERS:
         positions = []
         for m in tier.finditer(text, start, end):
             if m.end() >= end:
                 continue
-            if _inside(m.end(), pairs[0], pairs[1], closed=True):
-                demoted.append(m.end())
+            if level := blocked(m.end()):
+                demoted[level - 1].append(m.end())
             else:
                 positions.append(m.end())
-        tier_positions.append(positions)
-    tier_positions.append(sorted(demoted))
+        tiers.append(positions)
+    # right after a closing bracket (not before an opening one: that may be a name's gloss)
+    tiers.append([b + 1 for b in keep[1] if start < b + 1 < end and not blocked(b + 1)])
+    tiers.append(sorted({p for t in tiers for p in t}))  # any of them, for a shorter piece
     cuts: list[int] = []
     cur = start
-    while end - cur > max_chars:
-        lo, hi = cur + min_piece, min(cur + max_chars, end - min_piece)
-        best = None
-        for positions in tier_positions:
-            i = bisect_left(positions, hi + 1) - 1
-            if i >= 0 and positions[i] >= lo:
-                best = positions[i]
-                break
-        if best is None:
-            best = _cut_position(text, lo, hi)
+    while eff[-1] - eff[cur - start] > max_chars:
+        base = eff[cur - start]
+        lo = max(cur + 1, reach(base + min_piece - 1) + 1)
+        hi = max(lo, min(reach(base + max_chars), reach(eff[-1] - min_piece)))
+        best = next(
+            (
+                p
+                for n, t in enumerate(tiers)
+                if (p := _last(t, cur + 1 if n == len(tiers) - 1 else lo, hi))
+            ),
+            None,
+        )
+        if best is None:  # a hard cut, then inside a bracket, then inside a span, then anywhere
+            best = _cut_position(text, lo, hi, blocked)
+        best = best or _last(sorted(demoted[0]), lo, hi) or _last(sorted(demoted[1]), lo, hi)
+        best = best or _cut_position(text, lo, hi, lambda _: 0) or hi
         cuts.append(best)
         cur = best
     return cuts
 
 
+def _last(positions: list[int], lo: int, hi: int) -> int | None:
+    """The last of the sorted ``positions`` in ``[lo, hi]``."""
+    i = bisect_left(positions, hi + 1) - 1
+    return positions[i] if i >= 0 and positions[i] >= lo else None
+
+
+def model_length(text: str) -> int:
+    """How long ``text`` is for the model: each protected span (a Latin name, a URL, inline
+    code…) is one short token to it, so a long link does not make a sentence long."""
+    return len(text) - _hidden(_span_intervals(text, 0, len(text)))
+
+
+def _soften(text: str, hard: list[int], soft: list[int], limit: int) -> tuple[list[int], list[int]]:
+    """Sentence ends inside a bracket pair that is short for the model (an English passage in
+    parentheses is one token to it) become soft breaks, like those inside a short quote."""
+    short = [
+        (a + 1, b)
+        for a, b in _protected_pairs(text, len(text))
+        if b - a - 1 > limit and model_length(text[a + 1 : b]) <= limit
+    ]
+    if not short:
+        return hard, soft
+    starts, ends = _merge(short)
+    inside = {p for p in hard if _inside(p, starts, ends, closed=True)}
+    return [p for p in hard if p not in inside], sorted({*soft, *inside})
+
+
 def split_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` tiling ``text`` exactly, none longer than ``max_chars``."""
+    """Sentence spans ``(start, end)`` tiling ``text`` exactly, none longer than ``max_chars``
+    as the model sees them (:func:`model_length`)."""
     if max_chars < MIN_MAX_CHARS:
         raise SettingsError(
             f"max_chars is {max_chars}; set it to at least {MIN_MAX_CHARS}", file="--max-chars"
@@ -256,12 +370,16 @@ def split_sentences(text: str, max_chars: int) -> list[tuple[int, int]]:
         return []
     pairs = _protected_pairs(text, min(max_chars, QUOTE_MAX_CHARS))
     pair_spans = _merge([(a + 1, b) for a, b in pairs])
-    hard, soft = _sentence_breaks(text, pairs, pair_spans)
+    hard, soft = _sentence_breaks(text, pairs, pair_spans, _machine_intervals(text))
+    if hard:
+        hard, soft = _soften(text, hard, soft, min(max_chars, QUOTE_MAX_CHARS))
     bounds = [0]
     for end in [*hard, len(text)]:
         start = bounds[-1]
-        if end - start > max_chars:
-            bounds.extend(_split_long(text, start, end, max_chars, soft, pair_spans))
+        if end - start > max_chars:  # only long sentences need their spans
+            spans = _span_intervals(text, start, end)
+            if end - start - _hidden(spans) > max_chars:
+                bounds.extend(_split_long(text, start, end, max_chars, soft, spans))
         bounds.append(end)
     return list(pairwise(bounds))
 
@@ -307,3 +425,40 @@ def segment_document(doc: Document, settings: SegmentSettings) -> Document:
                 )
             )
     return replace(doc, segments=segments)
+
+
+_CONTINUATION_MARKS = {"，": ",", ",": ",", "、": ",", "；": ";", ";": ";", "：": ":", ":": ":"}
+_ENDS_SENTENCE = re.compile(f"[。！？｡︒!?.…⋯][{re.escape(_CLOSERS)}]*$")
+_FRAGMENT_PERIOD = re.compile(r"(?<=[a-z0-9)\"”’'])\.$")
+_CONTINUATION_WORDS = frozenset({
+    "And", "But", "Or", "Nor", "Yet", "Which", "Who", "Whom", "Whose", "Where", "While",
+    "Whereas", "Including", "With", "In", "On", "At", "For", "To", "From", "By", "As", "Of",
+    "After", "Before", "Because", "Although", "Though", "Since", "Than", "Through", "Until",
+})  # fmt: skip
+"""Words that open a clause continuing the sentence before it; a capitalized pronoun or
+article opens a sentence of its own, and the halves then stay two sentences (no comma splice)."""
+
+
+def join_split_sentences(doc: Document) -> int:
+    """Re-join the English of sentences that were split for length where the second half
+    continues the first (it opens in lower case or with a conjunction, preposition or relative
+    word): the full stop the model gave the first half becomes the source's own mark (，→ ",",
+    ；→ ";") and the word opening the second half is lowered. Halves the model wrote as two
+    sentences stay two. No word is added; only model output is touched (not translation-memory
+    segments). Returns how many joins were made."""
+    joined = 0
+    for prev, nxt in pairwise(doc.segments):
+        if prev.block != nxt.block or _ENDS_SENTENCE.search(prev.normalized.rstrip()):
+            continue
+        if {prev.status, nxt.status} - {"translated", "cached"}:
+            continue
+        first = nxt.en.split(" ", 1)[0]
+        if not (first[:1].islower() or first in _CONTINUATION_WORDS):
+            continue
+        mark = _CONTINUATION_MARKS.get(prev.normalized.rstrip()[-1:], "")
+        if _FRAGMENT_PERIOD.search(prev.en):
+            prev.en = prev.en[:-1] + mark
+        if first in _CONTINUATION_WORDS:
+            nxt.en = first.lower() + nxt.en[len(first) :]
+        joined += 1
+    return joined

@@ -20,9 +20,13 @@ TermStyle = Literal["first", "full", "abbr"]
 """How a glossary term reads: spelled out with its abbreviation at the first mention, then the
 abbreviation (``first``); always the full rendering (``full``); always the abbreviation."""
 TERM_STYLES: tuple[TermStyle, ...] = get_args(TermStyle)
-EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix"]
-"""Enforcement passes, in their default order (see :mod:`pipeline.enforce.passes`)."""
+EnforceStrategy = Literal["plain", "placeholder", "placeholder-alt", "inline", "prefix", "insert"]
+"""Enforcement passes, in their order (see :mod:`pipeline.enforce.passes`)."""
 STRATEGIES: tuple[EnforceStrategy, ...] = get_args(EnforceStrategy)
+DEFAULT_STRATEGIES: tuple[EnforceStrategy, ...] = tuple(s for s in STRATEGIES if s != "prefix")
+"""``prefix`` is left out by default: once ``insert`` existed it completed none of the 358
+bench_terms lines, and its sentences were the worst on the devcorpus ("Beijing can missile be
+launched"); it stays available."""
 ExportFormat = Literal["tmx", "xliff", "xliff12", "omegat", "tsv", "csv", "parquet", "html"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 ExecutorName = Literal["local", "ray"]
@@ -68,6 +72,12 @@ class TranslateSettings:
     quality (chrF 54.2 vs 54.6; beam 1: 53.4) for ~60% of its CPU time. ``threads`` 0 means
     one per physical core. ``batch_tokens`` ≥1024 costs the same CPU (256 costs 40% more);
     1024 keeps batches (cache commits, progress steps) short on a laptop — raise it on a GPU.
+    ``length_penalty`` and ``no_repeat_ngram_size`` are CTranslate2's decoding options: 1.2 and
+    4 raised chrF from 53.63 to 54.21 on those WMT19 lines (FLORES: 54.18 → 54.21) at the same
+    CPU time, and stop "US-US-US-…" loops (beam 4 with length penalty 1.2 gains 0.2 more for
+    1.8× the CPU); ``redecode`` re-decodes the segments QA finds suspicious (a loop, an odd
+    length, a lost number) with :data:`REPAIR` and keeps the result where it is less suspicious.
+    Measured through zhen with bench/bench_decode.py (bench/RESULTS.md, issue 10).
     ``workers`` is the number of model replicas decoding batches at once (CTranslate2's
     ``inter_threads``), sharing ``threads`` between them; 0 means one per physical core with one
     thread each, which measured fastest on CPU (``bench/bench_scale.py``). It never changes a
@@ -83,6 +93,21 @@ class TranslateSettings:
     batch_tokens: int = 1024
     cache_dir: Path | None = None
     max_decoding_length: int = 256
+    length_penalty: float = 1.2
+    no_repeat_ngram_size: int = 4
+    redecode: bool = True
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """How suspicious segments are decoded again (``TranslateSettings.redecode``)."""
+
+    beam: int = 4
+    length_penalty: float = 1.5
+    no_repeat_ngram_size: int = 3
+
+
+REPAIR = RepairSettings()
 
 
 @dataclass(frozen=True)
@@ -91,15 +116,19 @@ class EnforceSettings:
 
     ``term_style``: see :data:`TermStyle`. ``strategies`` are the passes, in order (see
     :mod:`pipeline.enforce.passes`); ``enabled=False`` translates plainly but still records which
-    terms came out right. ``prefix_rounds`` bounds the forced insertions per segment,
-    ``prefix_tries`` the positions tried for each (re-decoded, the most likely result kept).
+    terms came out right. ``score_margin`` is how much less likely (mean log-probability per
+    piece, outside the terms) an enforced sentence may be than the plain one
+    (:mod:`pipeline.enforce.accept`); ``None`` turns the model-score check off.
+    ``prefix_rounds`` bounds the forced insertions per segment, ``prefix_tries`` the positions
+    tried for each (re-decoded, the most likely result kept).
     """
 
     enabled: bool = True
     term_style: TermStyle = "first"
-    strategies: tuple[EnforceStrategy, ...] = STRATEGIES
+    strategies: tuple[EnforceStrategy, ...] = DEFAULT_STRATEGIES
     prefix_rounds: int = 2
     prefix_tries: int = 3
+    score_margin: float | None = 0.3
 
     def __post_init__(self) -> None:
         if self.term_style not in TERM_STYLES:
@@ -113,12 +142,16 @@ class EnforceSettings:
                 f"unknown enforcement strategy {unknown[0]!r}: use {', '.join(STRATEGIES)}",
                 file="strategies",
             )
-        decoding = [s for s in self.strategies if s != "prefix"]
+        decoding = [s for s in self.strategies if s not in ("prefix", "insert")]
         placeholders = {"placeholder", "placeholder-alt"}
-        if not decoding or ("prefix" in self.strategies and not set(decoding) & placeholders):
+        if (
+            not decoding
+            or ("prefix" in self.strategies and not set(decoding) & placeholders)
+            or ("insert" in self.strategies and "plain" not in decoding)
+        ):
             raise SettingsError(
-                "enforcement strategies need plain or placeholder first, and prefix needs a "
-                "placeholder strategy: e.g. plain,placeholder,prefix",
+                "enforcement strategies need plain or placeholder first, prefix needs a "
+                "placeholder strategy and insert the plain one: e.g. plain,placeholder,prefix",
                 file="strategies",
             )
 

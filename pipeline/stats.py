@@ -15,12 +15,15 @@ from pipeline.settings import EnforceStrategy
 
 QAFlag = Literal[
     "empty-output", "number-missing", "cjk-in-output", "length-ratio", "repeated-ngram",
-    "term-missed",
+    "term-missed", "term-unsafe",
 ]  # fmt: skip
-"""Codes QA sets on a segment, in the order they are listed (see :mod:`pipeline.qa`)."""
+"""Codes QA sets on a segment, in the order they are listed (see :mod:`pipeline.qa`);
+``term-unsafe`` comes from enforcement, and QA keeps and counts it."""
 QA_FLAGS: tuple[QAFlag, ...] = get_args(QAFlag)
-TermOutcome = EnforceStrategy | Literal["missed"]
-"""How a segment's terms came out: the strategy that got them all, or ``missed``."""
+TermOutcome = EnforceStrategy | Literal["unsafe", "missed"]
+"""How a segment's terms came out: the strategy whose sentence was kept, ``unsafe`` (every
+enforced sentence was rejected as worse than the plain one, which is kept) or ``missed``."""
+TERM_OUTCOMES: tuple[TermOutcome, ...] = (*get_args(EnforceStrategy), "unsafe", "missed")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ class ReuseStats:
 
 @dataclass(frozen=True)
 class TranslateStats:
-    """The translate step: segments by outcome, model batches, characters sent, seconds."""
+    """The translate step: segments by outcome, model batches, characters sent, seconds, and
+    suspicious segments decoded again (``redecoded``) and improved by it (``repaired``)."""
 
     segments: int = 0
     translated: int = 0
@@ -44,6 +48,8 @@ class TranslateStats:
     batches: int = 0
     chars: int = 0
     seconds: float = 0.0
+    redecoded: int = 0
+    repaired: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,12 +60,17 @@ class TranslateStats:
             "batches": self.batches,
             "chars": self.chars,
             "seconds": self.seconds,
+            "redecoded": self.redecoded,
+            "repaired": self.repaired,
         }
 
 
 @dataclass(frozen=True)
 class TermStats:
-    """Glossary enforcement: term mentions found, applied and missed, segments per outcome."""
+    """Glossary enforcement, in term mentions: found; applied (``clean``: in the plain or the
+    placeholder sentence; ``fallback``: by a later pass, worth a look); ``unsafe``: not applied
+    because every enforced sentence was worse than the plain one (kept); ``missed``. Also
+    segments per outcome and why candidate sentences were rejected."""
 
     enforced: bool
     segments_with_terms: int
@@ -69,6 +80,10 @@ class TermStats:
     outcomes: Mapping[TermOutcome, int]
     extra_decodes: int = 0
     seconds: float = 0.0
+    clean: int = 0
+    fallback: int = 0
+    unsafe: int = 0
+    rejections: Mapping[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,10 +91,38 @@ class TermStats:
             "segments_with_terms": self.segments_with_terms,
             "found": self.found,
             "applied": self.applied,
+            "clean": self.clean,
+            "fallback": self.fallback,
+            "unsafe": self.unsafe,
             "missed": self.missed,
             "strategies": dict(self.outcomes),
+            "rejections": dict(self.rejections),
             "extra_decodes": self.extra_decodes,
             "seconds": self.seconds,
+        }
+
+
+@dataclass(frozen=True)
+class SpanStats:
+    """Protected spans after translation: segments that have any, spans, spans kept verbatim and
+    lost, segments flagged ``span-lost``, and sentences split for length whose halves were
+    re-joined."""
+
+    segments: int = 0
+    spans: int = 0
+    kept: int = 0
+    lost: int = 0
+    flagged: int = 0
+    joined: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "segments": self.segments,
+            "spans": self.spans,
+            "kept": self.kept,
+            "lost": self.lost,
+            "flagged": self.flagged,
+            "joined": self.joined,
         }
 
 
@@ -101,6 +144,7 @@ class RunStats:
     memory: ReuseStats = field(default_factory=ReuseStats)
     translate: TranslateStats | None = None
     terms: TermStats | None = None
+    spans: SpanStats | None = None
     qa: QAStats | None = None
     chars: int = 0
     chars_per_second: float = 0.0
@@ -115,6 +159,8 @@ class RunStats:
             block |= self.translate.to_json()
         if self.terms is not None:
             block["terms"] = self.terms.to_json()
+        if self.spans is not None:
+            block["spans"] = self.spans.to_json()
         out["translate"] = block
         out["qa"] = self.qa.to_json()
         if self.chars:

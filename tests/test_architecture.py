@@ -16,6 +16,11 @@ HEAVY = frozenset(
         "charset_normalizer",
         "rich",
         "rjieba",
+        "mdit_py_plugins",
+        "feedparser",
+        "docx",
+        "pdfminer",
+        "trafilatura",
         "ray",
     }
 )

@@ -19,6 +19,7 @@ from pipeline.qa import (
     qa_flags,
     qa_segments,
     source_numbers,
+    suspicion,
 )
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -314,3 +315,25 @@ def test_flags_stay_quiet_on_human_references() -> None:
     assert rate["repeated-ngram"] <= 0.002
     assert rate["cjk-in-output"] <= 0.002
     assert rate["empty-output"] == 0
+
+
+def test_enforcements_unsafe_verdict_is_kept_and_counted() -> None:
+    segs = [_seg(0, "五角大楼发出警告。", "Wujiao warned.", flags=["term-unsafe", "term-missed"])]
+    segs[0].terms_missed = ["pentagon"]
+    counts = qa_segments(segs).to_json()
+    assert segs[0].flags == ["term-missed", "term-unsafe"]
+    assert counts["term-unsafe"] == 1 and counts["term-missed"] == 1
+    assert "plain translation was kept" in FLAGS["term-unsafe"]
+
+
+@pytest.mark.parametrize(
+    ("source", "en", "badness"),
+    [
+        ("他们建了300座桥。", "They built 300 bridges.", 0),
+        ("他们建了300座桥，花了5年。", "They built bridges.", 2),
+        ("美国是希望和中国建立导弹发射通知机制的国家。", "The US-US-US-US-US-US-US-US", 2),
+        ("你好。", "", 1),
+    ],
+)
+def test_suspicion_counts_what_a_new_decoding_could_fix(source: str, en: str, badness: int) -> None:
+    assert suspicion(source, en) == badness

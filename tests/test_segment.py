@@ -11,7 +11,13 @@ import pytest
 from pipeline.document import Block, Document, Metadata
 from pipeline.errors import PipelineError
 from pipeline.normalize.text import normalize_document
-from pipeline.segment import QUOTE_MAX_CHARS, segment_document, split_sentences
+from pipeline.segment import (
+    QUOTE_MAX_CHARS,
+    join_split_sentences,
+    model_length,
+    segment_document,
+    split_sentences,
+)
 from pipeline.settings import NormalizeSettings, SegmentSettings
 
 DATA = Path(__file__).parent / "data" / "segment"
@@ -144,11 +150,11 @@ def test_split_closest_to_limit_without_tiny_fragments() -> None:
     ("text", "max_chars", "expected"),
     [
         ("甲" * 25, 10, ["甲" * 10, "甲" * 10, "甲" * 5]),
-        ("abcdef ghijk lmnop", 12, ["abcdef ", "ghijk lmnop"]),
+        ("中文abcdef ghijk lmnop中文", 10, ["中文abcdef ghijk lmnop中文"]),  # one token
         (
             "中文" * 5 + "verylongword" + "中文" * 5,
             20,
-            ["中文" * 5, "verylongword中文中文中文", "中文中文"],
+            ["中文" * 5 + "verylongword中文中文中文", "中文中文"],  # the word is one token
         ),
     ],
 )
@@ -256,7 +262,7 @@ def test_reconstruction_on_generated_text(script: str) -> None:
             assert "".join(s.source for s in segs) == block.text
             assert [s.index for s in segs] == list(range(len(segs)))
             assert all(s.source for s in segs)
-            assert all(len(s.normalized) <= max_chars for s in segs)
+            assert all(model_length(s.normalized) <= max_chars for s in segs)
             assert "".join(s.normalized for s in segs).replace(" ", "") == (
                 block.normalized.replace(" ", "")
             )
@@ -270,7 +276,7 @@ def test_split_sentences_tiles_generated_text() -> None:
         spans = split_sentences(text, max_chars)
         assert spans[0][0] == 0 and spans[-1][1] == len(text)
         assert all(a[1] == b[0] and a[0] < a[1] for a, b in pairwise(spans))
-        assert all(b - a <= max_chars for a, b in spans)
+        assert all(model_length(text[a:b]) <= max_chars for a, b in spans)
 
 
 def test_verbatim_blocks_get_no_segments() -> None:
@@ -282,3 +288,74 @@ def test_verbatim_blocks_get_no_segments() -> None:
     doc = Document("d", "d.md", "markdown", "utf-8", Metadata(), blocks)
     segmented = segment_document(normalize_document(doc, NormalizeSettings()), SegmentSettings())
     assert [s.block for s in segmented.segments] == [0]
+
+
+# ---------------------------------------------------------------- spans, brackets, list markers
+
+
+def test_no_split_inside_a_bracket_or_an_english_name() -> None:
+    text = (
+        "卡内基国际和平研究院核政策计画（Nuclear Policy Program at the Carnegie Endowment for "
+        "International Peace）共同主持人艾克顿（James Acton）指出，美国应该提出一项具体且详细的"
+        "导弹通知机制提案，以评估中国的立场。"
+    )
+    result = pieces(text, 60)
+    assert all("（" not in p or "）" in p for p in result)  # every bracket closes in its piece
+    assert not any(p.startswith(("（James", "Peace")) for p in result)
+
+
+def test_a_bracket_longer_than_the_limit_may_be_split() -> None:
+    text = "他说（" + "很长的括号内容，" * 20 + "）然后走了。"
+    result = pieces(text, 40)
+    assert all(len(p) <= 40 for p in result) and "".join(result) == text
+
+
+def test_no_sentence_end_inside_code_maths_or_links() -> None:
+    text = "运行`a. B`和$x. Y$以及[点此. 查看](https://a.b/c.d)然后。下一句。"
+    assert pieces(text) == ["运行`a. B`和$x. Y$以及[点此. 查看](https://a.b/c.d)然后。", "下一句。"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2. 防止技术扩散的底层逻辑。", ["2. 防止技术扩散的底层逻辑。"]),
+        ("前言。2. 第二点。10.第十点。", ["前言。", "2. 第二点。", "10.第十点。"]),
+        ("（三）第三点。①第一。", ["（三）第三点。", "①第一。"]),
+        ("It grew 5. Then fell.", ["It grew 5. ", "Then fell."]),  # not after a word
+    ],
+)
+def test_list_markers_stay_with_their_item(text: str, expected: list[str]) -> None:
+    assert pieces(text) == expected
+
+
+def test_spans_count_as_one_token_for_the_length() -> None:
+    url = "https://www.zhihu.com/search?q=" + "%E5%A4%AA" * 12
+    text = f"准则要求签署国在发射弹道导弹和[太空运载火箭]({url})之前发出通知。"
+    assert len(text) > 100 and model_length(text) < 60
+    assert pieces(text, 100) == [text]
+
+
+def _translated(doc: Document, english: list[str]) -> Document:
+    for seg, en in zip(doc.segments, english, strict=True):
+        seg.en, seg.status = en, "translated"
+    return doc
+
+
+def test_split_halves_are_rejoined_without_new_words() -> None:
+    doc = run(make_doc("这是一个很长的句子的前半部分，" * 3 + "后半部分结束了。"), max_chars=40)
+    assert len(doc.segments) == 2 and doc.segments[0].normalized.endswith("，")
+    _translated(doc, ["This is the first half.", "Which ended the second."])
+    assert join_split_sentences(doc) == 1
+    assert [s.en for s in doc.segments] == ["This is the first half,", "which ended the second."]
+    _translated(doc, ["This is the first half.", "It ended."])  # two sentences: kept
+    assert join_split_sentences(doc) == 0
+    assert [s.en for s in doc.segments] == ["This is the first half.", "It ended."]
+
+
+def test_whole_sentences_and_reviewed_segments_are_not_rejoined() -> None:
+    doc = _translated(run(make_doc("第一句。第二句。")), ["First.", "Second."])
+    assert join_split_sentences(doc) == 0
+    assert [s.en for s in doc.segments] == ["First.", "Second."]
+    doc = run(make_doc("这是一个很长的句子的前半部分，" * 3 + "后半部分结束了。"), max_chars=40)
+    _translated(doc, ["Reviewed.", "The rest."]).segments[0].status = "memory"
+    assert join_split_sentences(doc) == 0 and doc.segments[0].en == "Reviewed."

@@ -14,9 +14,10 @@ import pytest
 from pipeline.document import Segment
 from pipeline.errors import ModelError, PipelineError, TranslateError
 from pipeline.packages.install import PackageInfo
+from pipeline.qa import suspicion
 from pipeline.settings import TranslateSettings
 from pipeline.store.cache import TranslationCache
-from pipeline.translate import (
+from pipeline.translate.engine import (
     detokenize,
     load_engine,
     make_batches,
@@ -25,6 +26,11 @@ from pipeline.translate import (
     replicas,
     target_pieces,
     target_vocabulary,
+)
+from pipeline.translate.texts import (
+    _translate,
+    redecode_suspicious,
+    repair_engine,
     translate_segments,
     translate_texts,
 )
@@ -108,6 +114,89 @@ def test_translate_texts_dedups_skips_batches_and_restores_order() -> None:
     ]
     assert engine.calls == [["一", "二二"], ["长长长长长长"]]
     assert sum(done) == len(texts)
+
+
+@dataclass
+class CopyingEngine(FakeEngine):
+    """Writes English around what it was given: copies the tokens it keeps, drops the ones
+    listed in ``drop`` (by exact token)."""
+
+    drop: tuple[str, ...] = ()
+
+    def translate(
+        self, texts: list[str], target_prefixes: list[str | None] | None = None
+    ) -> list[str]:
+        self.calls.append(list(texts))
+        out = []
+        for text in texts:
+            words = re.findall(r"(?:KX|XS)\d+X|[A-Za-z][A-Za-z0-9.-]*", text)
+            out.append(" ".join(w for w in words if w not in self.drop) + " said.")
+        return out
+
+
+def test_spans_are_masked_and_restored_verbatim() -> None:
+    engine = CopyingEngine()
+    out = translate_texts(["他用ChatGPT和`main.py`说"], engine)
+    assert engine.calls == [["他用KX1X和KX2X说"]]
+    assert out == ["ChatGPT `main.py` said."]
+
+
+def test_markup_is_masked_first_then_the_other_shape_then_unmasked() -> None:
+    engine = CopyingEngine(drop=("KX2X", "XS2X"))
+    outcome = _translate(["他用`a`和`b`说"], engine, None, None)
+    assert engine.calls == [["他用KX1X和KX2X说"], ["他用XS1X和XS2X说"], ["他用`a`和`b`说"]]
+    assert outcome.texts == ["`a` said."] and outcome.lost == [("`b`",)]  # first of the best
+
+
+def test_latin_only_text_goes_plain_first_and_is_masked_where_a_name_was_lost() -> None:
+    engine = CopyingEngine(batch_tokens=100, drop=("Claude", "KX2X"))
+    outcome = _translate(["他用ChatGPT和Claude说", "他用ChatGPT说"], engine, None, None)
+    assert engine.calls == [
+        ["他用ChatGPT说", "他用ChatGPT和Claude说"],
+        ["他用KX1X和KX2X说"],
+        ["他用XS1X和XS2X说"],
+    ]
+    assert outcome.texts == ["ChatGPT Claude said.", "ChatGPT said."]
+    assert outcome.lost == [(), ()]
+
+
+def test_a_span_lost_by_every_attempt_is_reported() -> None:
+    engine = CopyingEngine(drop=("Claude", "KX2X", "XS2X"))
+    outcome = _translate(["他用ChatGPT和Claude说"], engine, None, None)
+    assert outcome.texts == ["ChatGPT said."]  # the first attempt, as good as any
+    assert outcome.lost == [("Claude",)]
+
+
+def test_text_with_only_spans_outside_chinese_is_not_sent() -> None:
+    engine = CopyingEngine()
+    texts = ["`代码` $x$", "**Note** ✔"]
+    outcome = _translate(texts, engine, None, None)
+    assert engine.calls == [] and outcome.texts == texts
+    assert outcome.statuses == ["skipped", "skipped"]
+
+
+def test_glossed_names_are_written_as_the_document_wrote_them() -> None:
+    engine = CopyingEngine()
+    out = translate_texts(["会长韩儒伯(Rupert Hammond-Chambers)说"], engine)
+    assert engine.calls == [["会长Rupert Hammond-Chambers说"]]  # the English in the Chinese's place
+    assert out == ["Rupert Hammond-Chambers said."]
+    garbling = CopyingEngine(drop=("Hammond-Chambers",))
+    out = translate_texts(["会长韩儒伯(Rupert Hammond-Chambers)说"], garbling)
+    assert garbling.calls[1] == ["会长KX1X说"] and out == ["Rupert Hammond-Chambers said."]
+
+
+def test_glossary_placeholders_pass_through_protection() -> None:
+    engine = CopyingEngine()
+    out = translate_texts(["XT1X和`a`说"], engine)
+    assert engine.calls == [["XT1X和KX1X说"]] and out == ["XT1X `a` said."]
+
+
+def test_masked_inputs_are_cached_under_what_the_model_saw(tmp_path: Path) -> None:
+    with TranslationCache.in_dir(tmp_path) as cache:
+        translate_texts(["他用`a`说"], CopyingEngine(), cache)
+        again = CopyingEngine()
+        out = translate_texts(["他用`b`说"], again, cache)  # same masked text
+    assert again.calls == [] and out == ["`b` said."]
 
 
 def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
@@ -272,6 +361,42 @@ def test_broken_model_bin_is_a_model_error(tmp_path: Path, tiny_package: Package
     (broken / "model" / "model.bin").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="cannot load the model"):
         load_engine(replace(tiny_package, path=broken), TINY)
+
+
+def test_decoding_options_reach_the_signature_only_when_set(tiny_package: PackageInfo) -> None:
+    assert load_engine(tiny_package, TINY).signature()["decoder"] == {
+        "replace_unknowns": True, "length_penalty": 1.2, "no_repeat_ngram_size": 4,
+    }  # fmt: skip
+    old = replace(TINY, length_penalty=1.0, no_repeat_ngram_size=0)
+    plain = load_engine(tiny_package, old).signature()["decoder"]
+    assert plain == {"replace_unknowns": True, "length_penalty": 1.0}  # the namespace it had
+    assert load_engine(tiny_package, TINY).translate(["中国"])
+
+
+def test_suspicious_segments_are_decoded_again_and_kept_only_when_better(
+    tiny_package: PackageInfo,
+) -> None:
+    engine = load_engine(tiny_package, replace(TINY, redecode=True))
+    repair = repair_engine(engine)
+    assert repair is not None and repair.settings.beam == 4
+    assert repair.cache_namespace != engine.cache_namespace
+    loop = "the the the the the the the the the the the the"
+    segs = [
+        Segment("d:0:0", "d", 0, 0, 0, 8, "中国周日试射了导弹。", "中国周日试射了导弹。", loop),
+        Segment("d:0:1", "d", 0, 1, 0, 3, "经济。", "经济。", "Economy.", "translated"),
+        Segment("d:0:2", "d", 0, 2, 0, 3, "有3枚。", "有3枚。", "There are some.", "cached"),
+    ]
+    segs[0].status = "translated"
+    redecoded, kept = redecode_suspicious(segs, engine)
+    assert redecoded == 2 and 0 <= kept <= 2
+    assert segs[1].en == "Economy."
+    for seg, before in ((segs[0], loop), (segs[2], "There are some.")):
+        assert seg.en == before or suspicion(seg.normalized, seg.en) < suspicion(
+            seg.normalized, before
+        )
+    assert redecode_suspicious(segs, load_engine(tiny_package, replace(TINY, redecode=False))) == (
+        0, 0,
+    )  # fmt: skip
 
 
 REAL_CASES = [

@@ -2,7 +2,7 @@
 
 from itertools import pairwise
 
-from pipeline.words import boundaries, cuts_a_word, word_spans
+from pipeline.words import boundaries, cuts_a_word, tagged_words, word_spans
 
 
 def test_spans_tile_the_text() -> None:
@@ -22,3 +22,10 @@ def test_a_match_inside_a_longer_word_cuts_it() -> None:
 
 def test_empty_text_has_only_its_edge() -> None:
     assert word_spans("") == [] and boundaries("") == frozenset({0})
+
+
+def test_tagged_words_give_parts_of_speech_and_offsets() -> None:
+    words = tagged_words("美国联邦众议院议长裴洛西说")
+    assert [w for w, _, _ in words][-2:] == ["裴洛西", "说"]
+    assert dict((w, t) for w, t, _ in words)["裴洛西"].startswith("nr")  # a person's name
+    assert [s for _, _, s in words] == [0, 4, 7, 9, 12]

@@ -108,15 +108,26 @@ def segment(
     encoding: EncodingOpt = None,
     script: ScriptOpt = "auto",
     max_chars: MaxCharsOpt = SEGMENT_DEFAULTS.max_chars,
+    show_dropped: Annotated[
+        bool,
+        typer.Option(
+            "--show-dropped",
+            help="Print the lines dropped as page chrome (document, rule, text) instead.",
+        ),
+    ] = False,
 ) -> None:
     """Print the sentence segments that would be translated (ingest → normalize → segment)."""
     # Lazy: zhen --help must not load the library.
+    from pipeline.cli.dropped import write_dropped
     from pipeline.cli.segments import write_segments
     from pipeline.run import prepare
 
     settings = prep_settings(encoding, script, max_chars)
     prepared = prepare(inputs, settings, stdin=stdin_bytes(inputs))
-    write_segments(prepared.docs, sys.stdout, fmt)
+    if show_dropped:
+        write_dropped(prepared.dropped, sys.stdout, fmt)
+    else:
+        write_segments(prepared.docs, sys.stdout, fmt)
     for exc in prepared.failures:
         report(exc)
     if prepared.failures:

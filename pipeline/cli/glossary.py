@@ -254,3 +254,34 @@ def extract(
         return
     write_candidates(frame, out)
     typer.echo(f"wrote {frame.height} candidates to {out}")
+
+
+@glossary_app.command()
+def explain(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Chinese text, or files and folders to read as documents.")
+    ],
+    glossary: GlossaryOpt = None,
+) -> None:
+    """Which terms each sentence matches, and why other glossary forms in it were passed over
+    (a cut word, a context rule, a blocker entry…). One TSV line per match or skip."""
+    # Lazy: zhen --help must not load the library.
+    from pipeline.glossary import explain_lines
+    from pipeline.normalize import normalize_text
+    from pipeline.run import prepare
+
+    # Lazy: as above.
+    from pipeline.settings import NormalizeSettings, Settings
+
+    loaded = _load(glossary)
+    if all(not Path(i).exists() for i in inputs):
+        text = normalize_text(" ".join(inputs), NormalizeSettings()).text
+        docs = [[("-", text)]]
+    else:
+        prepared = prepare(inputs, Settings())
+        for exc in prepared.failures:
+            report(exc)
+        docs = [[(s.id, s.normalized) for s in d.segments] for d in prepared.docs]
+    for doc in docs:
+        for line in explain_lines(doc, loaded):
+            typer.echo(line)

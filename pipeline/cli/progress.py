@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult
+    from pipeline.stats import TermStats
 
 
 def _progress(bytes_done: bool = False) -> Any:
@@ -115,6 +116,16 @@ def download_bar(enabled: bool = True) -> Iterator[Callable[[int, int | None], N
         yield on_download
 
 
+def term_line(terms: TermStats) -> str:
+    """The glossary line of the summary: applied cleanly, by a fallback (worth a look), unsafe
+    (kept out because the sentence would have been worse) and missed, in term mentions."""
+    if not terms.enforced:
+        return f"glossary terms (not enforced): {terms.applied}/{terms.found} rendered"
+    parts = [f"{terms.clean} applied", f"{terms.fallback} by a fallback"]
+    parts += [f"{terms.unsafe} unsafe (plain kept)", f"{terms.missed} missed"]
+    return f"glossary terms: {terms.found} found; " + ", ".join(parts)
+
+
 def summary(result: RunResult) -> str:
     """A few lines a user reads after a run: what was done, how fast, what needs review."""
     stats = result.stats
@@ -136,9 +147,7 @@ def summary(result: RunResult) -> str:
             lines.append("segments: " + done)
         terms = stats.terms
         if terms is not None and terms.found:
-            lines.append(
-                f"glossary terms: {terms.applied}/{terms.found} applied, {terms.missed} missed"
-            )
+            lines.append(term_line(terms))
     if stats.chars_per_second:
         seconds = result.signature["timings"]["translate"]
         lines.append(

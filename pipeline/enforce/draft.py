@@ -11,24 +11,30 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.enforce.english import (
-    Edit,
     Form,
     Found,
     FoundKind,
     Shape,
-    apply_edits,
     find_placeholders,
     find_renderings,
     placeholder,
-    plural_context,
     pluralize,
     styled,
     takes_article,
 )
-from pipeline.glossary import Glossary, Match, Term, fold, match_terms
+from pipeline.enforce.grammar import (
+    Edit,
+    apply_edits,
+    bare_plural,
+    is_headline,
+    is_name,
+    plural_context,
+    title_case,
+)
+from pipeline.glossary import Glossary, Match, Term, fold
 from pipeline.settings import EnforceStrategy, TermStyle
 
 _LEADERS = frozenset(
@@ -38,6 +44,8 @@ _LEADERS = frozenset(
 _CONSUMED_GLOSSES = ("abbr", "en", "form")
 _STRAY = {"XT": re.compile(r"\s*\b[A-Z]?XT\d+X\b"), "ZX": re.compile(r"\s*\bZX\d+\b")}
 """Placeholder-like tokens the decoder invented (numbers beyond the segment's own)."""
+_CURRENCY_GAP = re.compile(r"(?<=[A-Z]\$) (?=\d)")
+"""A currency rendering such as NT$ is written against its amount: NT$240 billion."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +84,24 @@ class Draft:
 
 
 def plan_slots(text: str, glossary: Glossary) -> list[Slot]:
-    """The term mentions to enforce in normalized ``text``.
+    """The term mentions to enforce in normalized ``text``, taken as a document of its own."""
+    return plan_document([text], glossary)[0]
 
-    A gloss the source already gives for the term (its abbreviation, its English, a source
-    form, or part of its English) is folded into the mention, so 洲际弹道导弹（ICBM） yields one
-    rendering, not "intercontinental ballistic missile (ICBM) (ICBM)". Other parentheses stay.
+
+def plan_document(texts: Sequence[str], glossary: Glossary) -> list[list[Slot]]:
+    """The term mentions to enforce in each normalized text of one document, in reading order.
+
+    The whole glossary is matched (proposed terms and blocker entries take part in longest
+    match) with word checks, context rules and coreference (:meth:`Glossary.scan`); only
+    approved terms become slots. A gloss the source already gives for the term (its
+    abbreviation, its English, a source form, or part of its English) is folded into the
+    mention, so 洲际弹道导弹（ICBM） yields one rendering, not "intercontinental ballistic missile
+    (ICBM) (ICBM)". Other parentheses stay.
     """
-    return [_slot(m) for m in match_terms(text, glossary)]
+    return [
+        [_slot(m) for m in scan.matches if m.term.status == "approved"]
+        for scan in glossary.scan(texts)
+    ]
 
 
 def _slot(m: Match) -> Slot:
@@ -192,6 +211,7 @@ def render(
     low_source = fold(source)
     edits: list[Edit] = []
     last_end: dict[int, int] = {}
+    headline = is_headline(_without(draft.text, draft.found))
     for f in sorted(draft.found, key=lambda f: f.start):
         members = [slots[i] for i in draft.units[f.slot]]
         echo = _echo(draft.text, f, last_end.get(f.slot))
@@ -203,16 +223,23 @@ def render(
             if fold(slot.term.en) in low_source[: slot.start]:
                 introduced.add(slot.term.id)
         forms = [_form(slot.term, style, introduced) for slot in members]
-        plural = f.plural or (f.kind == "placeholder" and plural_context(draft.text[: f.start]))
+        before, after = draft.text[: f.start], draft.text[f.end :]
+        plural = f.plural or (
+            f.kind == "placeholder"
+            and (plural_context(before, after) or bare_plural(before, after, members[-1].term))
+        )
         if f.kind == "placeholder":
-            edits.append(_unit_edit(f, [s.term for s in members], forms, plural))
+            unit = _unit_edit(f, [s.term for s in members], forms, plural)
+            edits.append(replace(unit, text=title_case(unit.text)) if headline else unit)
         elif f.kind != "abbr" and fold(draft.text[f.start : f.end]) in low_source:
             continue  # the source's own English, copied: leave it as the author wrote it
         elif f.kind == "abbr" and _in_parens(draft.text, f):
             if (edit := _own_wording(draft.text, f, members[0].term, forms[0])) is not None:
                 edits.append(edit)
-        elif f.kind in ("en", "en+abbr") and not _cased_as_glossary(
-            draft.text[f.start : f.end], members[0].term
+        elif (
+            f.kind in ("en", "en+abbr")
+            and not headline
+            and not _cased_as_glossary(draft.text[f.start : f.end], members[0].term)
         ):
             main, gloss = styled(members[0].term, forms[0], f.plural)
             edits.append(
@@ -220,10 +247,28 @@ def render(
             )
         elif (edit := _rewrite(f, members[0].term, forms[0])) is not None:
             edits.append(edit)
-    text = apply_edits(draft.text, edits)
+    text = apply_edits(draft.text, [_with_aliases(e, draft, slots) for e in edits])
     if draft.shape is not None:
         text = _STRAY[draft.shape].sub("", text)
-    return " ".join(text.split())
+    return _CURRENCY_GAP.sub("", " ".join(text.split()))
+
+
+def _with_aliases(edit: Edit, draft: Draft, slots: Sequence[Slot]) -> Edit:
+    """``edit`` knowing the other renderings of the term it writes (see :class:`Edit`)."""
+    hit = next((f for f in draft.found if f.start <= edit.start <= f.end), None)
+    if hit is None or not edit.gloss:
+        return edit
+    term = slots[draft.units[hit.slot][-1]].term
+    return replace(edit, aliases=(*term.accept, term.abbr))
+
+
+def _without(text: str, found: Sequence[Found]) -> str:
+    """``text`` without the term mentions in it (to judge the case of the words around)."""
+    out, pos = [], 0
+    for f in sorted(found, key=lambda f: f.start):
+        out.append(text[pos : f.start])
+        pos = max(pos, f.end)
+    return " ".join([*out, text[pos:]])
 
 
 def _cased_as_glossary(written: str, term: Term) -> bool:
@@ -301,7 +346,11 @@ def _unit_edit(f: Found, terms: Sequence[Term], forms: Sequence[Form], plural: b
     inner = [f"{main} ({gloss})" if gloss else main for main, gloss in parts[:-1]]
     main, gloss = parts[-1]
     text = " ".join([*inner, main])
-    return Edit(f.start, f.end, text, gloss, takes_article(terms[0], forms[0]))
+    last = terms[-1]
+    plural_noun = last.en[:1].islower() and (plural or pluralize(last.en) == last.en)
+    article = takes_article(terms[0], forms[0])
+    name = len(terms) == 1 and is_name(terms[0])
+    return Edit(f.start, f.end, text, gloss, article, name, plural_noun and main.endswith("s"))
 
 
 def _rewrite(f: Found, term: Term, form: Form) -> Edit | None:

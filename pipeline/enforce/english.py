@@ -1,14 +1,12 @@
-"""Text side of glossary enforcement: placeholder tokens, finding renderings, and grammatical
-restoration.
+"""Text side of glossary enforcement: placeholder tokens, finding renderings, and the forms a
+rendering takes.
 
 The model copies short Latin tokens faithfully but garbles long English phrases, so enforcement
 hides each term behind a token such as ``XT1X``, lets the model translate the sentence around it,
-and puts the glossary rendering back afterwards. Putting it back is where grammar breaks: the
-model wrote ``the XT1X`` or ``a XT1X`` or ``XT1Xs`` for a token it knew nothing about, so the
-rendering has to be pluralized, capitalized at a sentence start, and its article reconciled with
-the one in front of it (``the the Pentagon``, ``a ICBM``). The same functions rewrite the model's
-own renderings when the run's term style asks for another form (first mention spelled out with
-the abbreviation in parentheses, later mentions abbreviated).
+and puts the glossary rendering back afterwards, pluralized where the model wrote ``XT1Xs``. The
+same forms rewrite the model's own renderings when the run's term style asks for another one
+(first mention spelled out with the abbreviation in parentheses, later mentions abbreviated).
+The grammar around a rewritten mention is :mod:`pipeline.enforce.grammar`'s.
 """
 
 from __future__ import annotations
@@ -30,44 +28,29 @@ FoundKind = Literal["placeholder", "en", "accept", "abbr", "en+abbr"]
 _WORD = r"A-Za-z0-9"
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
     return frozenset(text.split())
 
 
-_DETERMINERS = _words(
-    "a an the this these those its his their our your my whose any each every no "
-    "another either neither such"
-)
-_PLURAL_CUES = _words(
-    "two three four five six seven eight nine ten eleven twelve dozens hundreds thousands "
-    "millions several many multiple numerous various these those both few"
-)
-_PREPOSITIONS = _words("of on against for between to in with from")
-_FUNCTION_WORDS = _words(
-    "in on at to for from by with under and but or of about against after before during since "
-    "through into between among as like via according both while when whereas"
-)
-_UNCOUNTABLE = _words(
+PREPOSITIONS = words("of on against for between to in with from")
+_UNCOUNTABLE = words(
     "control disarmament nonproliferation non-proliferation deterrence stability destruction "
-    "use verification testing"
+    "use verification testing defense defence security"
 )
-_COUNTABLE_TITLES = _words(
+_COUNTABLE_TITLES = words(
     "Agreement Treaty Code Convention Regime Review Vehicle Agency Council Commission Ministry "
     "Department Organization Initiative Force Mechanism Program Conference Memorandum Missile "
     "Submarine Army Endowment"
 )
-_THE_HEADS = _words(
+_THE_HEADS = words(
     "Treaty Convention Agreement Code Regime Organization Agency Ministry Department Council "
     "Commission Conference Force Forces Army Navy Initiative Review Talks Endowment Nations "
-    "Strait Sea Ocean Pacific Mechanism Program Office Committee Institute"
+    "Strait Sea Ocean Pacific Mechanism Program Office Committee Institute Party Yuan Command "
+    "Foundation Association Administration Act Law Assurances Consensus Congress Politburo "
+    "Daily Times Police Guard Bureau"
 )
 _IRREGULAR = {"memorandum": "memoranda", "Memorandum": "Memoranda"}
-_ABBREVIATIONS = _words(
-    "mr mrs ms dr st no gen lt col sen rep gov jan feb mar apr jun jul aug sep sept oct nov dec "
-    "vs etc inc co corp jr sr"
-)
-_LETTER_AN = frozenset("AEFHILMNORSX")
-_OPENERS = "“\"'‘([«「"
 
 
 def placeholder(shape: Shape, n: int) -> str:
@@ -119,10 +102,10 @@ def find_placeholders(text: str, shape: Shape, slots: int) -> list[Found]:
     return out
 
 
-def _head(words: Sequence[str]) -> int:
+def head_index(words: Sequence[str]) -> int:
     """Index of the head noun: the word before the first preposition, else the last word."""
     for i, word in enumerate(words[1:], start=1):
-        if word in _PREPOSITIONS:
+        if word in PREPOSITIONS:
             return i - 1
     return len(words) - 1
 
@@ -136,7 +119,7 @@ def pluralize(phrase: str) -> str:
     ``the Pentagon`` never become plurals; mass nouns (``arms control``) are left alone.
     """
     words = phrase.split(" ")
-    head = _head(words)
+    head = head_index(words)
     words[head] = _plural_word(words[head])
     return " ".join(words)
 
@@ -166,14 +149,14 @@ def takes_article(term: Term, form: Form) -> bool:
     letter-by-letter abbreviations (``the IAEA``, ``the INF Treaty``) — but not acronyms read
     as words (``NATO``) or renderings that bring their own article (``the Pentagon``)."""
     words = term.en.split(" ")
-    if words[0].lower() == "the" or words[_head(words)].rstrip(".,") not in _THE_HEADS:
+    if words[0].lower() == "the" or words[head_index(words)].rstrip(".,") not in _THE_HEADS:
         return False
     if form != "abbr" or not term.abbr:
         return True
     if " " in term.abbr:
         return term.abbr.split(" ")[-1] in _THE_HEADS
     letters = re.sub(r"[^A-Za-z]", "", term.abbr)
-    return letters.isupper() and not _pronounced_as_word(letters)
+    return letters.isupper() and not pronounced_as_word(letters)
 
 
 def styled(term: Term, form: Form, plural: bool) -> tuple[str, str | None]:
@@ -194,141 +177,11 @@ def styled(term: Term, form: Form, plural: bool) -> tuple[str, str | None]:
     return full, None
 
 
-def indefinite_article(phrase: str) -> str:
-    """``a`` or ``an`` for what follows, by its first sound (``an ICBM``, ``a U.S. official``,
-    ``a NATO summit``, ``an hour``)."""
-    word = re.split(r"[\s\-]", phrase.strip(), maxsplit=1)[0].strip(_OPENERS)
-    if not word:
-        return "a"
-    letters = re.sub(r"[^A-Za-z]", "", word)
-    if letters.isupper() and len(letters) > 1 and not _pronounced_as_word(letters):
-        return "an" if letters[0] in _LETTER_AN else "a"
-    low = word.lower()
-    if low.startswith(("uni", "use", "usu", "uk", "u.", "eu", "one", "once")):
-        return "a"
-    if low.startswith(("hour", "honest", "honor", "honour", "heir")):
-        return "an"
-    return "an" if low[0] in "aeiou" else "a"
-
-
-def _pronounced_as_word(letters: str) -> bool:
+def pronounced_as_word(letters: str) -> bool:
     """NATO, START, MIRV, THAAD are read as words; ICBM, SLBM, IAEA as letters."""
-    if letters[0] in "AEIOU" or len(letters) < 3:
-        return False
+    if letters[0] in "AEIOU" or len(letters) < 4:
+        return False  # three letters are spelled out: the PLA, the MND, the CCP
     return any(c in "AEIOU" for c in letters[1:]) and not re.search("[^AEIOU]{3}", letters[:3])
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace ``[start, end)`` of a decoded sentence with ``text`` (+ `` (gloss)``);
-    ``article``: the text is a name that takes ``the`` where nothing else determines it."""
-
-    start: int
-    end: int
-    text: str
-    gloss: str | None = None
-    article: bool = False
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits left to right, fixing the grammar around each one.
-
-    Around every replacement: a space where it touches a word, ``the`` dropped after another
-    determiner or a possessive (``The the Pentagon``), ``a``/``an`` matched to the new first
-    word, the first letter capitalized at a sentence start, and the gloss left out when the text
-    right after already gives it.
-    """
-    out = ""
-    pos = 0
-    for edit in sorted(edits, key=lambda e: e.start):
-        out += text[pos : edit.start]
-        after = text[edit.end :]
-        repl = edit.text
-        if edit.gloss and not re.match(rf"\s*\(\s*{re.escape(edit.gloss)}", after, re.I):
-            repl = f"{repl} ({edit.gloss})" if repl else f"({edit.gloss})"
-        if edit.text:
-            out, repl = _fit(out, repl, edit.article)
-        elif repl and out[-1:].isalnum():
-            repl = " " + repl
-        if repl and after[:1].isascii() and after[:1].isalnum():
-            repl += " "
-        out += repl
-        pos = edit.end
-    return out + text[pos:]
-
-
-def _fit(before: str, repl: str, article: bool = False) -> tuple[str, str]:
-    """``before`` and ``repl`` with articles, spacing and capitals reconciled."""
-    if not repl:
-        return before, repl
-    determined = _determined(before)
-    if determined and repl[:4].lower() == "the ":
-        repl = repl[4:]
-    if article and not determined and repl[:4].lower() != "the " and _free(before):
-        repl = "the " + repl
-    indefinite = re.search(r"\b([Aa]n?)(\s+)$", before)
-    if indefinite:
-        new = indefinite_article(repl)
-        new = new.capitalize() if indefinite.group(1)[0] == "A" else new
-        before = before[: indefinite.start(1)] + new + indefinite.group(2)
-    if before[-1:].isascii() and before[-1:].isalnum():
-        before += " "
-    if _sentence_start(before) and repl[0].islower():
-        repl = repl[0].upper() + repl[1:]
-    return before, repl
-
-
-def _determined(before: str) -> bool:
-    """Whether the noun phrase that ``before`` leads into already has a determiner: one of the
-    last three words (back to punctuation or a preposition) is an article, demonstrative or
-    possessive — "a senior XT1X official" must not become "a senior the … official"."""
-    words = re.findall(r"[\w'’.-]+|[^\w\s]", before)[-3:]
-    for word in reversed(words):
-        low = word.lower()
-        if low in _DETERMINERS or low.endswith(("'s", "s'", "’s")):
-            return True
-        if low in _FUNCTION_WORDS or not (word[0].isalnum()):
-            return False
-    return False
-
-
-def _free(before: str) -> bool:
-    """Whether an article may go after ``before``: not right after an opening quote or bracket,
-    a number, or a capitalized word that modifies the name (``Taiwan``, ``U.S.``)."""
-    tail = before.rstrip()
-    if not tail or _sentence_start(before):
-        return True
-    if tail[-1] in _OPENERS or tail[-1].isdigit():
-        return False
-    if tail[-1] in ",;:":
-        return True
-    word = tail.split()[-1]
-    return word[0].islower() or word.lower() in _FUNCTION_WORDS
-
-
-def _sentence_start(before: str) -> bool:
-    """Whether text appended to ``before`` starts a sentence."""
-    stripped = before.rstrip().rstrip(_OPENERS).rstrip()
-    if not stripped:
-        return True
-    stripped = stripped.rstrip("”’\"')")
-    if not stripped or stripped[-1] not in ".!?":
-        return False
-    if stripped[-1] != ".":
-        return True
-    word = re.search(r"(\S+)\.$", stripped)
-    return not word or ("." not in word.group(1) and word.group(1).lower() not in _ABBREVIATIONS)
-
-
-def plural_context(before: str) -> bool:
-    """Whether the words before a mention call for a plural (``two XT1X``, ``several XT1X``)."""
-    word = re.search(r"([A-Za-z]+|\d[\d,.]*)\s*$", before)
-    if word is None:
-        return False
-    token = word.group(1).lower()
-    if token[0].isdigit():
-        return token.rstrip(".,") not in ("1", "1.0", "0")
-    return token in _PLURAL_CUES
 
 
 @lru_cache(maxsize=4096)

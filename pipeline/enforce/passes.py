@@ -1,9 +1,9 @@
 """Glossary enforcement: translate a run's segments so every approved term comes out the way the
-glossary says, and record for the reviewer which terms were applied and which were not.
+glossary says — where that does not make the sentence worse — and record for the reviewer what
+happened to each term.
 
 CTranslate2 has no lexically constrained decoding, so enforcement works around the decoder, in
-passes over the segments that still miss a term (numbers from bench/bench_terms.py, 366
-sentences, 490 term mentions, int8, beam 2):
+passes over the segments that still lack a term (numbers from bench/bench_terms.py):
 
 1. ``plain`` — the ordinary translation, shared with segments without terms and with the cache
    of runs without enforcement. Where it already renders every term (70% of segments) it is
@@ -16,21 +16,28 @@ sentences, 490 term mentions, int8, beam 2):
    (安理会 → "UN Security Council涉朝决议" → "UN Security Council resolutions").
 5. ``prefix`` — the token is forced into the best output where the model finds it most likely,
    and the sentence re-decoded from there (:mod:`pipeline.enforce.prefix`).
+6. ``insert`` — the plain sentence with only the model's own wording of the term replaced
+   (:mod:`pipeline.enforce.insert`).
 
-What is still missing is listed in ``Segment.terms_missed`` and flagged ``term-missed``; a
-segment completed by a fallback (3–5) is flagged ``term-fallback:<strategy>`` so a reviewer can
-check its fluency. Finally every mention is written in the run's term style, in document order,
-so "first mention" means first in the document (:mod:`pipeline.enforce.draft`).
+Every sentence passes 2–6 produce is judged against the plain one (:mod:`pipeline.enforce.accept`:
+numbers, Latin text, length, the model's own score) and only a sentence that is no worse is
+kept; the next pass gets its chance otherwise. A segment whose every candidate was rejected
+keeps its plain sentence and is flagged ``term-unsafe``; one that no pass completed is flagged
+``term-missed``; one completed by a fallback (3–6) is flagged ``term-fallback:<strategy>``.
+``Segment.plain`` keeps the plain sentence wherever the English differs from it. Finally every
+mention is written in the run's term style, in document order, so "first mention" means first
+in the body of the document — titles and headings do not count (:mod:`pipeline.enforce.draft`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from pipeline.document import Segment
+from pipeline.enforce.accept import WordScorer, engine_word_scorer
 from pipeline.enforce.draft import (
     Draft,
     Slot,
@@ -38,10 +45,11 @@ from pipeline.enforce.draft import (
     masked_source,
     placeholder_draft,
     plain_draft,
+    plan_document,
     plan_slots,
-    render,
 )
 from pipeline.enforce.english import Shape, placeholder
+from pipeline.enforce.plan import Judge, Plan, finish, insert_pass
 from pipeline.enforce.prefix import (
     Scorer,
     best_points,
@@ -52,8 +60,8 @@ from pipeline.enforce.prefix import (
     worth_scoring,
 )
 from pipeline.glossary import Glossary
-from pipeline.settings import STRATEGIES, EnforceSettings, EnforceStrategy, TermStyle
-from pipeline.stats import TermOutcome, TermStats, TranslateStats
+from pipeline.settings import EnforceSettings, EnforceStrategy
+from pipeline.stats import TermStats, TranslateStats
 from pipeline.store.cache import TranslationCache, normalize_source
 from pipeline.translate import (
     Progress,
@@ -67,32 +75,6 @@ _SHAPES: dict[EnforceStrategy, Shape] = {"placeholder": "XT", "placeholder-alt":
 _PREFIX_KEY = "\x1fprefix:"
 
 
-@dataclass
-class _Plan:
-    """One segment's working state: its slots, the best draft so far, the best draft per
-    placeholder shape (the prefix pass builds on those), and the forced prefixes tried."""
-
-    seg: Segment
-    text: str
-    slots: list[Slot]
-    draft: Draft | None = None
-    drafts: dict[Shape, Draft] = field(default_factory=dict)
-    tried: set[str] = field(default_factory=set)
-
-    def complete(self) -> bool:
-        return self.draft is not None and len(self.draft.covered) == len(self.slots)
-
-    def offer(self, draft: Draft) -> None:
-        """Keep ``draft`` if it covers more slots than the best so far (ties keep the earlier,
-        more fluent one)."""
-        if draft.shape is not None:
-            old = self.drafts.get(draft.shape)
-            if old is None or len(draft.covered) > len(old.covered):
-                self.drafts[draft.shape] = draft
-        if self.draft is None or len(draft.covered) > len(self.draft.covered):
-            self.draft = draft
-
-
 def enforce_and_translate(
     segments: Sequence[Segment],
     engine: TextEngine,
@@ -101,26 +83,42 @@ def enforce_and_translate(
     cache: TranslationCache | None = None,
     progress: Progress | None = None,
     scorer: Scorer | None = None,
+    document_terms: Mapping[str, Glossary] | None = None,
+    *,
+    word_scorer: WordScorer | None = None,
+    titles: Collection[str] = (),
 ) -> tuple[TranslateStats, TermStats]:
     """Translate ``segments`` (in document order) with the approved terms of ``glossary``
-    enforced; fill ``en``, ``status``, ``terms_applied``, ``terms_missed`` and fallback flags.
+    enforced where that is safe; fill ``en``, ``plain``, ``status``, ``terms_applied``,
+    ``terms_missed`` and the term flags.
 
-    All passes go through :func:`pipeline.translate.translate_texts`, so batching, dedup and the
-    cache apply to the masked texts too; segments without terms are translated once, unchanged.
-    ``scorer`` ranks insertion points for the prefix pass (default: from the engine). Returns the
+    ``document_terms`` maps a document id to the terms that document glosses itself
+    (:mod:`pipeline.glossary.document`); they are enforced in that document only, where no
+    approved glossary term is (the glossary wins). All passes go through
+    :func:`pipeline.translate.translate_texts`, so batching, dedup and the cache apply to the
+    masked texts too; segments without terms are translated once, unchanged. ``scorer`` ranks
+    insertion points for the prefix pass and ``word_scorer`` scores candidates for the
+    acceptance rule (defaults: from the engine). ``titles`` are the ids of segments in a
+    document's title and headings: their mentions do not count as the first. Returns the
     translation counts and the term counts.
     """
     started = time.perf_counter()
-    approved = glossary.approved()
-    plans = [_Plan(s, s.normalized or s.source, []) for s in segments]
+    plans = [Plan(s, s.normalized or s.source, []) for s in segments]
+    by_doc: dict[str, list[Plan]] = {}
     for plan in plans:
-        if len(approved) and needs_translation(plan.text):
-            plan.slots = plan_slots(plan.text, approved)
+        if needs_translation(plan.text):
+            by_doc.setdefault(plan.seg.doc_id, []).append(plan)
+    for doc_id, doc_plans in by_doc.items():
+        own = document_terms.get(doc_id) if document_terms else None
+        planned = plan_document([p.text for p in doc_plans], glossary)
+        for plan, slots in zip(doc_plans, planned, strict=True):
+            plan.slots = _with_own_terms(plan.text, slots, own)
     strategies = settings.strategies if settings.enabled else ("plain",)
     with_terms = [p for p in plans if p.slots]
     if "plain" in strategies:
         stats = translate_segments(segments, engine, cache, progress)
         for plan in with_terms:
+            plan.plain = plan.seg.en
             plan.offer(plain_draft(plan.seg.en, plan.slots))
     else:
         stats = translate_segments([p.seg for p in plans if not p.slots], engine, cache)
@@ -128,6 +126,11 @@ def enforce_and_translate(
             plan.seg.status = "translated"
         if progress is not None and with_terms:
             progress(len(with_terms))
+    judge = Judge(
+        word_scorer if word_scorer is not None else engine_word_scorer(engine),
+        settings.score_margin,
+    )
+    judge(with_terms)
     decodes = 0
     for strategy in strategies:
         if strategy in _SHAPES:
@@ -138,13 +141,53 @@ def enforce_and_translate(
             score = scorer if scorer is not None else engine_scorer(engine)
             for _ in range(settings.prefix_rounds):
                 decodes += _prefix_pass(with_terms, engine, cache, score, settings.prefix_tries)
-    terms = _finish(plans, settings.term_style, enforced=settings.enabled)
+                judge(with_terms)
+        elif strategy == "insert":
+            insert_pass(with_terms)
+        judge(with_terms)
+    terms = finish(plans, settings.term_style, settings.enabled, frozenset(titles))
     seconds = round(time.perf_counter() - started, 3)
     return stats, replace(terms, extra_decodes=decodes, seconds=seconds)
 
 
+def _with_own_terms(text: str, slots: list[Slot], own: Glossary | None) -> list[Slot]:
+    """The glossary's ``slots``, then the document's own terms where no glossary term is, or
+    where a longer document term holds glossary terms its English already spells.
+
+    Where the document states a bare acronym (直接商售(DCS)) or puts the Chinese in parentheses
+    after its English (MOU（谅解备忘录）), that site is left to the model: it translates the
+    Chinese next to the protected acronym, so the reader gets both; later mentions are the
+    document term's."""
+    if own is None or not len(own):
+        return slots
+    for slot in plan_slots(text, own):
+        end = slot.gloss[1] if slot.gloss else slot.end
+        acronym = slot.gloss is not None and slot.term.en.isupper() and " " not in slot.term.en
+        glossing = text[: slot.start].rstrip(" （(").endswith(slot.term.en)
+        if acronym or glossing:
+            continue
+        inside = [s for s in slots if slot.start <= s.start and _end(s) <= end]
+        clash = [s for s in slots if s not in inside and _end(s) > slot.start and s.start < end]
+        longer = all(_end(s) - s.start < end - slot.start for s in inside)
+        if not clash and (not inside or (longer and all(_spells(slot.term.en, s) for s in inside))):
+            slots = [s for s in slots if s not in inside] + [slot]
+    return sorted(slots, key=lambda s: s.start)
+
+
+def _end(slot: Slot) -> int:
+    return slot.gloss[1] if slot.gloss else slot.end
+
+
+def _spells(english: str, slot: Slot) -> bool:
+    """Whether a longer document term's English already says what the glossary term inside it
+    must (陆基巡航导弹 "ground-launched cruise missile" holds 巡航导弹 "cruise missile"): then the
+    more specific name wins; otherwise the glossary does."""
+    low = f" {english.lower()} "
+    return any(f" {r.lower()} " in low or f" {r.lower()}s " in low for r in slot.term.renderings)
+
+
 def _placeholder_pass(
-    plans: Sequence[_Plan],
+    plans: Sequence[Plan],
     engine: TextEngine,
     cache: TranslationCache | None,
     shape: Shape,
@@ -162,7 +205,7 @@ class _PrefixJob:
     """One forced insertion: ``token`` into ``base.text`` for the source ``masked``; ``ratio`` is
     where the missing term sits in the source (0…1), the fallback when nothing can score."""
 
-    plan: _Plan
+    plan: Plan
     base: Draft
     shape: Shape
     token: str
@@ -171,7 +214,7 @@ class _PrefixJob:
     points: list[int]
 
 
-def _inline_pass(plans: Sequence[_Plan], engine: TextEngine, cache: TranslationCache | None) -> int:
+def _inline_pass(plans: Sequence[Plan], engine: TextEngine, cache: TranslationCache | None) -> int:
     todo = [p for p in plans if not p.complete()]
     sources = [inline_source(p.text, p.slots) for p in todo]
     for plan, english in zip(todo, translate_texts(sources, engine, cache), strict=True):
@@ -179,11 +222,13 @@ def _inline_pass(plans: Sequence[_Plan], engine: TextEngine, cache: TranslationC
     return len(todo)
 
 
-def _prefix_job(plan: _Plan) -> _PrefixJob | None:
+def _prefix_job(plan: Plan) -> _PrefixJob | None:
     """The next forced insertion for an incomplete segment (from its best placeholder draft)."""
     if plan.complete() or not plan.drafts:
         return None
     base = max(plan.drafts.values(), key=lambda d: len(d.covered))
+    if len(base.covered) == len(plan.slots):
+        return None  # complete but rejected: forcing tokens in cannot help
     shape = base.shape or "XT"
     missing = min(set(range(len(plan.slots))) - base.covered)
     unit = next(n for n, u in enumerate(base.units) if missing in u)
@@ -200,7 +245,7 @@ def _prefix_job(plan: _Plan) -> _PrefixJob | None:
 
 
 def _prefix_pass(
-    plans: Sequence[_Plan],
+    plans: Sequence[Plan],
     engine: TextEngine,
     cache: TranslationCache | None,
     scorer: Scorer | None,
@@ -273,41 +318,3 @@ def _translate_prefixed(
             cache.put_many(namespace, fresh.items())
         hits.update(fresh)
     return [hits[k] for k in keys]
-
-
-def _finish(plans: Sequence[_Plan], style: TermStyle, enforced: bool) -> TermStats:
-    """Write every segment's final English in document order and count what happened."""
-    introduced: dict[str, set[str]] = {}
-    by_strategy: Counter[TermOutcome] = Counter()
-    found = applied = missed = 0
-    for plan in plans:
-        if not plan.slots or plan.draft is None:
-            continue
-        seen = introduced.setdefault(plan.seg.doc_id, set())
-        draft = plan.draft
-        plan.seg.en = render(plan.text, plan.slots, draft, style, seen) if enforced else draft.text
-        covered = draft.covered
-        plan.seg.terms_applied = list(
-            dict.fromkeys(s.term.id for i, s in enumerate(plan.slots) if i in covered)
-        )
-        plan.seg.terms_missed = list(
-            dict.fromkeys(s.term.id for i, s in enumerate(plan.slots) if i not in covered)
-        )
-        found += len(plan.slots)
-        applied += len(covered)
-        missed += len(plan.slots) - len(covered)
-        strategy = draft.strategy if len(covered) == len(plan.slots) else "missed"
-        by_strategy[strategy] += 1
-        if enforced and strategy in ("placeholder-alt", "inline", "prefix"):
-            plan.seg.flags.append(f"term-fallback:{strategy}")
-        if plan.seg.terms_missed and "term-missed" not in plan.seg.flags:
-            plan.seg.flags.append("term-missed")
-    outcomes: tuple[TermOutcome, ...] = (*STRATEGIES, "missed")
-    return TermStats(
-        enforced=enforced,
-        segments_with_terms=sum(by_strategy.values()),
-        found=found,
-        applied=applied,
-        missed=missed,
-        outcomes={s: by_strategy[s] for s in outcomes},
-    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from pipeline.translate import SCORE_BATCH_TOKENS, Engine, target_vocabulary
+from pipeline.translate.engine import SCORE_BATCH_TOKENS, Engine, target_vocabulary
 
 Scorer = Callable[[list[str], list[str]], list[float]]
 """``scorer(sources, targets)`` → mean log-probability per piece of each target given its

@@ -95,7 +95,8 @@ class Job:
 
 
 class Executor(Protocol):
-    """Prepares and translates a run's inputs, yielding them back in run order by groups.
+    """Prepares and translates a run's inputs, given in windows (see
+    :func:`~pipeline.executors.steps.windows`), yielding them back in run order by groups.
 
     :meth:`start` is called before the run touches its folder (connect to a cluster, so that a
     cluster that cannot be reached leaves nothing behind), :meth:`stop` when the run ends,
@@ -104,7 +105,7 @@ class Executor(Protocol):
 
     def start(self) -> None: ...
 
-    def run(self, works: Iterable[Work], job: Job) -> Iterator[list[Work]]: ...
+    def run(self, windows: Iterable[list[Work]], job: Job) -> Iterator[list[Work]]: ...
 
     def stop(self) -> None: ...
 

@@ -1,11 +1,12 @@
 """The local executor: a run streamed through this process in groups, every core busy.
 
-Inputs are prepared one at a time in a background thread and gathered into groups of whole
-documents; each group is then translated as one (memory, model with the glossary enforced, QA)
-and handed back while the next group is being prepared — CTranslate2 releases the GIL while it
-decodes, so preparing overlaps with translating. Several model replicas decode a group's
-batches at once (``--workers``, see :func:`pipeline.translate.replicas`). At most one prepared
-group waits, so memory holds two groups whatever the size of the run.
+Inputs are prepared a window at a time (:func:`~pipeline.executors.steps.prepare_window`) in a
+background thread and gathered into groups of whole documents; each group is then translated as
+one (memory, model with the glossary enforced, spans, QA) and handed back while the next group
+is being prepared — CTranslate2 releases the GIL while it decodes, so preparing overlaps with
+translating. Several model replicas decode a group's batches at once (``--workers``, see
+:func:`pipeline.translate.engine.replicas`). At most one prepared group waits, so memory holds a
+window and two groups whatever the size of the run.
 
 Groups start small, so the first outputs appear within seconds, and grow to
 :data:`GROUP_SEGMENTS`' last size: groups of fewer than about 300 segments batched worse and
@@ -26,7 +27,7 @@ from types import TracebackType
 from typing import Self
 
 from pipeline.executors import Job
-from pipeline.executors.steps import Translation, Work, prepare_work, translate_group
+from pipeline.executors.steps import Translation, Work, prepare_window, translate_group
 from pipeline.store import TranslationCache
 from pipeline.store.memory import ReviewedMemory, open_reviewed
 from pipeline.translate import Engine, load_engine
@@ -50,8 +51,8 @@ class LocalExecutor:
     def stop(self) -> None:
         """Nothing to release."""
 
-    def run(self, works: Iterable[Work], job: Job) -> Iterator[list[Work]]:
-        """Prepare ``works`` ahead in a thread, translate each group here, yield it in order."""
+    def run(self, windows: Iterable[list[Work]], job: Job) -> Iterator[list[Work]]:
+        """Prepare ``windows`` ahead in a thread, translate each group here, yield it in order."""
         with contextlib.ExitStack() as stack:
             translation = Translation(
                 glossary=job.glossary,
@@ -64,7 +65,7 @@ class LocalExecutor:
             )
             loading = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="zhen-load"))
             engine = loading.submit(_load, job)  # while the first group is being prepared
-            for group in self._groups(works, job):
+            for group in self._groups(windows, job):
                 docs = [doc for work in group for doc in work.docs]
                 if any(doc.segments for doc in docs):
                     loaded = engine.result()
@@ -74,7 +75,7 @@ class LocalExecutor:
             if translation.cache is not None:
                 job.cache_skipped += translation.cache.skipped_writes
 
-    def _groups(self, works: Iterable[Work], job: Job) -> Iterator[list[Work]]:
+    def _groups(self, windows: Iterable[list[Work]], job: Job) -> Iterator[list[Work]]:
         """Groups of prepared works, in order, from a producer thread one group ahead."""
         handoff: queue.Queue[object] = queue.Queue(maxsize=max(1, self.ahead))
         stop = threading.Event()
@@ -93,17 +94,19 @@ class LocalExecutor:
                 group: list[Work] = []
                 segments = made = 0
                 sizes = self.group_segments
-                for work in works:
-                    if not work.kept:
+                for window in windows:
+                    if not all(work.kept for work in window):
                         with job.timer.step("prepare"):
-                            prepare_work(work, job.settings, job.stdin)
-                        job.prepared(work)
-                    group.append(work)
-                    segments += work.segments
-                    if segments == 0 or segments >= sizes[min(made, len(sizes) - 1)]:
-                        if not put(group):
-                            return
-                        group, segments, made = [], 0, made + 1
+                            prepare_window(window, job.settings, job.glossary, job.stdin)
+                    for work in window:
+                        if not work.kept:
+                            job.prepared(work)
+                        group.append(work)
+                        segments += work.segments
+                        if segments == 0 or segments >= sizes[min(made, len(sizes) - 1)]:
+                            if not put(group):
+                                return
+                            group, segments, made = [], 0, made + 1
                 if group and not put(group):
                     return
                 put(_DONE)

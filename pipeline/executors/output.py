@@ -12,18 +12,19 @@ import contextlib
 import errno
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.document import Document
+from pipeline.document import Document, DocumentTerm
 from pipeline.errors import ExportError
 from pipeline.executors import Job, ModelSignature
 from pipeline.executors.steps import DocumentIds, Work, provisional_id, rename
 from pipeline.export import RunInfo, exporter, term_lookup_from, write_document_outputs
+from pipeline.glossary.terms import fold
 from pipeline.settings import RunOptions
 from pipeline.store.recorder import Recorder, write_error
 from pipeline.store.rundir import PER_DOCUMENT, RunDir
@@ -52,6 +53,92 @@ class Totals:
         self.flags.update(entry.flags)
 
 
+@dataclass
+class OwnTerms:
+    """The ``document_terms`` block of ``run.json``: the terms documents gloss themselves,
+    summed from each document's entry (kept ones included), and ``proposed``: a term one
+    document glosses whose Chinese also occurs in another document of its window. Those are for
+    a reviewer (a glossary candidate), never enforced there: a name glossed in one article may
+    be another person in the next. Windows bound the comparison, as they bound boilerplate."""
+
+    terms: int = 0
+    applied: int = 0
+    missed: int = 0
+    proposed: list[dict[str, Any]] = field(default_factory=list)
+    _window: str = ""
+    _members: list[tuple[str, list[DocumentTerm], str] | Entry] = field(default_factory=list)
+
+    def add(
+        self, window: str, entry: Entry, doc: Document | None, load: Callable[[Entry], Document]
+    ) -> None:
+        """Count a written (``doc`` given) or kept document; compare the previous window's
+        documents once that window is done."""
+        if window != self._window:
+            self.close(load)
+            self._window = window
+        self.terms += len(entry.own_terms)
+        self.applied += sum(int(r.get("applied", 0)) for r in entry.own_terms)
+        self.missed += sum(int(r.get("missed", 0)) for r in entry.own_terms)
+        if doc is None:
+            self._members.append(entry)
+        else:
+            text = "\n".join(s.normalized for s in doc.segments)
+            self._members.append((doc.id, list(doc.terms), text))
+
+    def close(self, load: Callable[[Entry], Document]) -> None:
+        """Find the window's proposed terms (kept documents are read back only if the window
+        has any terms at all)."""
+        members, self._members = self._members, []
+        if not any(m.own_terms if isinstance(m, Entry) else m[1] for m in members):
+            return
+        summaries = []
+        for member in members:
+            if isinstance(member, Entry):
+                doc = load(member)
+                summaries.append((doc.id, doc.terms, "\n".join(s.normalized for s in doc.segments)))
+            else:
+                summaries.append(member)
+        for doc_id, terms, _ in summaries:
+            for term in terms:
+                elsewhere = [
+                    other
+                    for other, other_terms, text in summaries
+                    if other != doc_id
+                    and not any(fold(t.en) == fold(term.en) for t in other_terms)
+                    and any(form in text for form in term.zh)
+                ]
+                if elsewhere:
+                    self.proposed.append(
+                        {
+                            "id": term.id,
+                            "zh": term.zh,
+                            "en": term.en,
+                            "from": doc_id,
+                            "in": elsewhere,
+                        }
+                    )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "terms": self.terms,
+            "applied": self.applied,
+            "missed": self.missed,
+            "proposed": self.proposed,
+        }
+
+
+def own_term_rows(doc: Document) -> tuple[dict[str, Any], ...]:
+    """Each term the document glosses, with how many of its segments applied and missed it."""
+    return tuple(
+        asdict(term)
+        | {
+            "applied": sum(term.id in s.terms_applied for s in doc.segments),
+            "missed": sum(term.id in s.terms_missed for s in doc.segments),
+        }
+        for term in doc.terms
+    )
+
+
 def chars(docs: Iterable[Document]) -> int:
     return sum(len(s.normalized) for d in docs for s in d.segments)
 
@@ -69,6 +156,7 @@ class DocumentWriter:
         self.run_dir, self.recorder, self.job = run_dir, recorder, job
         self.ids = DocumentIds()
         self.totals = Totals()
+        self.own_terms = OwnTerms()
         self.per_document = [f for f in options.exports if f in PER_DOCUMENT]
         glossary = job.glossary
         self.lookup = term_lookup_from(glossary.terms) if glossary is not None else None
@@ -99,8 +187,9 @@ class DocumentWriter:
                     file=work.source,
                 )
                 return
-            entry = _entry(doc, base, work, part, files, self.run_dir)
-            self.totals.add(self.recorder.record(entry, doc), kept=False)
+            entry = self.recorder.record(_entry(doc, base, work, part, files, self.run_dir), doc)
+            self.totals.add(entry, kept=False)
+            self.own_terms.add(work.window, entry, doc, self.recorder.load)
 
     def _drop(self, doc: Document) -> None:
         """Remove what was written of a document that could not be written whole."""
@@ -113,12 +202,13 @@ class DocumentWriter:
     def _keep(self, work: Work) -> bool:
         """Keep a finished input's documents; when their ids would now differ (an input added
         before them has the same name), load them back and write them under the new ids."""
-        entries = self.recorder.kept(work.source, work.fingerprint) or []
+        entries = self.recorder.kept(work.source, work.fingerprint, work.window) or []
         ids = [self.ids.assign(e.base) for e in entries]
         if ids == [e.id for e in entries]:
             self.recorder.keep(work.source)
             for entry in entries:
                 self.totals.add(entry, kept=True)
+                self.own_terms.add(work.window, entry, None, self.recorder.load)
             return True
         work.docs = [self.recorder.load(e) for e in entries]
         work.bases = [e.base for e in entries]
@@ -144,6 +234,7 @@ def _entry(
         base=base,
         source=work.source,
         fingerprint=work.fingerprint,
+        window=work.window,
         part=part,
         parts=len(work.docs),
         format=doc.format,
@@ -158,6 +249,7 @@ def _entry(
         records=(0, 0),
         statuses=Counter(s.status for s in doc.segments),
         flags=Counter(f for s in doc.segments for f in s.flags),
+        own_terms=own_term_rows(doc),
     )
 
 

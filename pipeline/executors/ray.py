@@ -34,19 +34,18 @@ from typing import Any
 from pipeline.errors import ModelError, PipelineError, SettingsError
 from pipeline.executors import Job
 from pipeline.executors.local import PairsOnce, model_signature
-from pipeline.executors.steps import GroupStats, Translation, Work, prepare_work, translate_group
+from pipeline.executors.steps import GroupStats, Translation, Work, prepare_window, translate_group
 from pipeline.packages import resolve_model
 from pipeline.settings import ModelDirs, RayOptions, Settings
 from pipeline.store import TranslationCache
 from pipeline.store.memory import open_reviewed
-from pipeline.translate import load_engine, physical_cores
+from pipeline.translate import load_engine
+from pipeline.translate.engine import physical_cores
 
 INSTALL_HINT = (
     "--executor ray needs Ray, an optional extra: run uv run --extra ray zhen … "
     "(or pip install 'zhen[ray]')"
 )
-BATCH_INPUTS = 32
-"""Inputs per batch an actor translates at once."""
 LOCAL_OBJECT_STORE = 256 * 1024 * 1024
 """Object store of a local Ray: documents pass through it a batch at a time."""
 
@@ -72,10 +71,12 @@ def _ray(local: bool = False) -> Any:
 
 @dataclass
 class RayExecutor:
-    """Runs the steps on Ray; ``batch_inputs`` is how many inputs one actor call translates."""
+    """Runs the steps on Ray, a window of inputs per row of the dataset."""
 
     options: RayOptions
-    batch_inputs: int = BATCH_INPUTS
+    windows_per_call: int = 1
+    """Windows (of :data:`~pipeline.executors.steps.WINDOW_INPUTS` inputs) an actor translates
+    at once."""
     started: bool = False
     """Whether this executor started (and so shuts down) the Ray it uses."""
 
@@ -88,45 +89,37 @@ class RayExecutor:
         if not ray.is_initialized():
             self.started = self._start(ray)
 
-    def run(self, works: Iterable[Work], job: Job) -> Iterator[list[Work]]:
-        """Send the inputs to be done through Ray and merge them back, in order, with the
-        inputs an earlier run finished (kept)."""
+    def run(self, windows: Iterable[list[Work]], job: Job) -> Iterator[list[Work]]:
+        """Send the windows with inputs to do through Ray and merge them back, in order, with
+        the windows an earlier run finished (kept)."""
         ray = _ray()
-        yield from self._run(ray, works, job)
+        ordered = list(windows)
+        todo = [w for w in ordered if not all(work.kept for work in w)]
+        if not todo:
+            yield from ordered
+            return
+        if not ray.is_initialized():
+            self.started = self._start(ray)
+        results = self._results(ray, todo, job)
+        try:
+            for window in ordered:
+                if not all(work.kept for work in window):
+                    with job.timer.step("translate"):  # waiting for the cluster
+                        window = next(results)
+                    for work in window:
+                        if not work.kept:
+                            job.prepared(work)
+                            if job.on_segments is not None:
+                                job.on_segments(work.segments)
+                yield window
+        finally:
+            results.close()  # Ray Data's iterator reports to the cluster as it closes
 
     def stop(self) -> None:
         """Shut down the local Ray this executor started (a cluster is left running)."""
         if self.started:
             _ray().shutdown()
             self.started = False
-
-    def _run(self, ray: Any, works: Iterable[Work], job: Job) -> Iterator[list[Work]]:
-        ordered = list(works)
-        todo = [w for w in ordered if not w.kept]
-        if not todo:
-            yield ordered
-            return
-        if not ray.is_initialized():
-            self.started = self._start(ray)
-        results = self._results(ray, todo, job)
-        try:
-            pending: list[Work] = []
-            for work in ordered:
-                if not work.kept:
-                    with job.timer.step("translate"):  # waiting for the cluster
-                        done = next(results)
-                    work.docs, work.bases, work.failure, work.fingerprint = done
-                    job.prepared(work)
-                    if job.on_segments is not None:
-                        job.on_segments(work.segments)
-                pending.append(work)
-                if len(pending) >= self.batch_inputs:
-                    yield pending
-                    pending = []
-            if pending:
-                yield pending
-        finally:
-            results.close()  # Ray Data's iterator reports to the cluster as it closes
 
     def _start(self, ray: Any) -> bool:
         """Connect to the cluster (or start a local Ray); ``True`` once connected."""
@@ -148,21 +141,19 @@ class RayExecutor:
             ) from None
         return True
 
-    def _results(
-        self, ray: Any, todo: list[Work], job: Job
-    ) -> Generator[tuple[list[Any], list[str], PipelineError | None, str]]:
-        """``(docs, bases, failure, fingerprint)`` per input of ``todo``, in order; step counts
-        and the model signature are added to ``job`` as batches come back."""
+    def _results(self, ray: Any, todo: list[list[Work]], job: Job) -> Generator[list[Work]]:
+        """Each window of ``todo`` prepared and translated, in order; step counts and the model
+        signature are added to ``job`` as windows come back."""
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.ERROR)
-        rows = [{"order": w.order, "source": w.source, "fingerprint": w.fingerprint} for w in todo]
+        rows = [{"window": pickle.dumps(window)} for window in todo]
         dataset = ray.data.from_items(rows).map_batches(
             _prepare_batch,
-            batch_size=self.batch_inputs,
-            fn_kwargs={"settings": job.settings, "stdin": job.stdin},
+            batch_size=1,
+            fn_kwargs={"settings": job.settings, "glossary": job.glossary, "stdin": job.stdin},
         )
         with warnings.catch_warnings():  # max_restarts has no named parameter (yet)
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -173,7 +164,7 @@ class RayExecutor:
                     job.add(pickle.loads(row["stats"]))
                 if row["model"] and job.model is None:
                     job.model = pickle.loads(row["model"])
-                yield pickle.loads(row["payload"])
+                yield pickle.loads(row["window"])
         except Exception as exc:  # a worker's failure arrives wrapped by Ray
             raise _unwrap(exc) from None
 
@@ -184,7 +175,7 @@ class RayExecutor:
         actors = self.options.actors or max(1, int(cpus / self.options.actor_cpus) - 1)
         return dataset.map_batches(
             Translator,
-            batch_size=self.batch_inputs,
+            batch_size=self.windows_per_call,
             compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=self.options.actor_cpus,
             num_gpus=self.options.actor_gpus or None,
@@ -226,18 +217,15 @@ def _remote_job(job: Job, options: RayOptions) -> RemoteJob:
 
 
 def _prepare_batch(
-    batch: dict[str, Any], settings: Settings, stdin: bytes | None
+    batch: dict[str, Any], settings: Settings, glossary: Any, stdin: bytes | None
 ) -> dict[str, list[Any]]:
-    """Ray task: prepare a batch of inputs (one pickled payload per input)."""
-    payloads = []
-    for order, source, fingerprint in zip(
-        batch["order"], batch["source"], batch["fingerprint"], strict=True
-    ):
-        work = prepare_work(
-            Work(str(source), int(order), fingerprint=str(fingerprint)), settings, stdin
-        )
-        payloads.append(pickle.dumps((work.docs, work.bases, work.failure, work.fingerprint)))
-    return {"order": list(batch["order"]), "payload": payloads}
+    """Ray task: prepare the inputs to do of each window of the batch."""
+    windows = []
+    for raw in batch["window"]:
+        window: list[Work] = pickle.loads(raw)
+        prepare_window(window, settings, glossary, stdin)
+        windows.append(pickle.dumps(window))
+    return {"window": windows}
 
 
 class Translator:
@@ -276,18 +264,17 @@ class Translator:
         self.first = True
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        works = [pickle.loads(p) for p in batch["payload"]]
-        docs = [doc for done in works for doc in done[0]]
+        windows: list[list[Work]] = [pickle.loads(raw) for raw in batch["window"]]
+        docs = [doc for window in windows for work in window for doc in work.docs]
         stats = translate_group(docs, self.engine, self.translation) if docs else GroupStats()
-        payloads = [pickle.dumps(done) for done in works]
-        extra = [b""] * len(payloads)
+        extra = [b""] * len(windows)
         model = list(extra)
-        if payloads:
+        if windows:
             extra[0] = pickle.dumps(stats)
             if self.first:
                 model[0] = pickle.dumps(self.model)
                 self.first = False
-        return {"order": list(batch["order"]), "payload": payloads, "stats": extra, "model": model}
+        return {"window": [pickle.dumps(w) for w in windows], "stats": extra, "model": model}
 
 
 def _unwrap(exc: Exception) -> Exception:

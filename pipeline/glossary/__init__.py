@@ -7,7 +7,7 @@ validates glossary files; :mod:`~pipeline.glossary.match` finds terms in normali
 :mod:`~pipeline.glossary.mine` counts terms in a corpus and mines candidate terms.
 """
 
-from pipeline.glossary.collection import Glossary, lookup, match_terms
+from pipeline.glossary.collection import Glossary, explain_lines, lookup, match_terms
 from pipeline.glossary.formats import (
     add_term,
     export_glossary,
@@ -25,6 +25,7 @@ __all__ = [
     "Match",
     "Term",
     "add_term",
+    "explain_lines",
     "export_glossary",
     "extract_candidates",
     "fold",

@@ -6,7 +6,8 @@ Formats:
 - ``csv``: the same columns as comma-separated values with a header, UTF-8 with a BOM so that
   spreadsheet programs detect the encoding.
 - ``tbx``: TBX-Basic (ISO 30042:2019); ``tbx2``: TBX v2 ``martif`` for OmegaT and
-  translate-toolkit (see :mod:`pipeline.glossary.tbx`).
+  translate-toolkit (see :mod:`pipeline.glossary.tbx`). A ``proposed`` status and a context
+  rule travel as notes (``status: proposed``, ``context: …``).
 - ``deepl``: DeepL's glossary CSV: two columns ``source,target``, no header, one row per source
   form (abbreviations are left out so DeepL does not expand every acronym).
 
@@ -29,7 +30,7 @@ from typing import Any
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.tbx import BUILDERS, TBX_NS, slug, tbx_rows
-from pipeline.glossary.terms import COLUMNS, SEP, STATUSES, Term
+from pipeline.glossary.terms import COLUMNS, QUIET, SEP, STATUSES, Term
 from pipeline.glossary.tsv import parse_glossary, raise_for_errors, read_bytes, read_text
 from pipeline.store.atomic import atomic_open, atomic_write_bytes, atomic_write_text
 
@@ -41,8 +42,11 @@ def _fail(message: str, path: str | Path) -> GlossaryError:
 
 
 def format_tsv(terms: Iterable[Term], file: str = "<glossary>") -> str:
-    """Glossary TSV text: the header, then one line per term; ``file`` names it in errors."""
-    header = list(COLUMNS)
+    """Glossary TSV text: the header, then one line per term; ``file`` names it in errors.
+    Quiet optional columns (``context``) are written only when some term uses them."""
+    terms = list(terms)
+    used = {name for t in terms for name, cell in zip(COLUMNS, t.row(), strict=True) if cell}
+    header = [c for c in COLUMNS if c not in QUIET or c in used]
     return "\t".join(header) + "\n" + "".join(_tsv_line(header, t, file) for t in terms)
 
 

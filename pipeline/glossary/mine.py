@@ -5,12 +5,12 @@ the CLI ingests and normalizes documents and passes the block text.
 
 Mining looks for what Chinese writers do when they introduce a term: they gloss it in
 parentheses right after the term (洲际弹道导弹（ICBM）, 艾克顿（James Acton）, “…”（Ballistic …）)
-or after the acronym (MOU（谅解备忘录）). The hard part is where the Chinese term starts, since
-Chinese has no spaces: a quoted term is taken whole; otherwise the run of ideographs before the
-parenthesis is cut after the last function word (是, 在, 的…) or, for a person's name, after a
-title (主持人, 总统…), and a candidate that is a longer version of another candidate for the same
-gloss (发射洲际弹道导弹 vs 洲际弹道导弹) gives way to the recurring shorter stem. Candidates come
-out ranked by frequency as ``status=proposed`` rows for a reviewer.
+or after the acronym (MOU（谅解备忘录）). Where the Chinese term starts is decided by the same
+extractor the translator uses for a document's own terms
+(:func:`pipeline.glossary.document.find_glosses`, jieba's words and parts of speech), so a
+mined candidate starts where an applied document term does; a candidate that is a longer
+version of another for the same gloss (发射洲际弹道导弹 vs 洲际弹道导弹) gives way to the recurring
+shorter stem. Candidates come out ranked by frequency as ``status=proposed`` rows for a reviewer.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.chars import HAN, has_han
 from pipeline.glossary.collection import Glossary, match_terms
+from pipeline.glossary.document import find_glosses
 from pipeline.glossary.formats import save_glossary, slug
 from pipeline.glossary.terms import COLUMNS, Term, fold
 
@@ -33,25 +33,12 @@ if TYPE_CHECKING:
 _PAREN = re.compile(r"[（(]([^（）()\n]{1,160})[）)]")
 _ACRONYM = r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
 _ACRONYM_TOKEN = re.compile(rf"(?<![%A-Za-z0-9])({_ACRONYM}(?: {_ACRONYM})*)s?(?![A-Za-z0-9])")
-_ACRONYM_BEFORE = re.compile(rf"(?<![A-Za-z0-9])({_ACRONYM})s?\W{{0,3}}\Z")
 _IS_ACRONYM = re.compile(rf"{_ACRONYM}(?: {_ACRONYM})*s?")
-_CJK_TERM = re.compile(f"[{HAN}·]{{2,16}}")
-_CJK_CHAR = re.compile(f"[{HAN}·]")
 _EXPANSION = re.compile(
     r"((?:[A-Z][A-Za-z'’.-]*)(?:[ -](?:[A-Z][A-Za-z'’.-]*|of|the|and|against|for|on|in|to|at))+)"
     r"[\W_]{0,4}\Z"
 )
-_PERSON = re.compile(r"[A-Z][a-z'’.-]+(?: [A-Z][a-z'’.-]*){1,3}")
-_QUOTES = {"”": "“", "“": "“", '"': '"', "’": "‘", "」": "「", "』": "『", "》": "《", "〉": "〈"}
-_STOPS = "的了是将把被即称说像在从与和或"
-_KEEP = {"和平", "缓和", "存在", "现在", "所在", "在线", "参与", "将军", "少将", "中将", "上将"}
-_TITLES = (
-    "主持人", "总统", "主席", "总理", "首相", "部长", "国务卿", "发言人", "官员", "教授",
-    "研究员", "专家", "学者", "分析师", "司令", "大使", "议员", "主任", "局长", "院长",
-    "所长", "记者", "博士", "先生", "女士", "上将", "中将", "少将", "将军",
-)  # fmt: skip
 _NOISE = {"LOL", "OK", "RSS", "HTTP", "HTTPS", "WWW", "URL", "HTML", "PDF", "IP", "ID", "TV"}
-_MAX_RUN = 16
 
 
 def _docs(texts: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
@@ -125,52 +112,28 @@ def _is_acronym(text: str) -> bool:
     return _IS_ACRONYM.fullmatch(text) is not None
 
 
-def _cut(run: str, gloss: str) -> str:
-    """Where a Chinese term starts inside the run of ideographs before its gloss."""
-    if _PERSON.fullmatch(gloss):
-        ends = [run.rfind(t) + len(t) for t in _TITLES if t in run[:-1]]
-        return run[max(ends, default=0) :]
-    for i in range(len(run) - 2, -1, -1):
-        if run[i] in _STOPS and run[i : i + 2] not in _KEEP and run[i - 1 : i + 1] not in _KEEP:
-            return run[i + 1 :]
-    return run[-_MAX_RUN:]
-
-
-def _term_before(text: str, p: int, gloss: str) -> str | None:
-    """The Chinese term that a gloss starting at ``p`` belongs to, if one can be found."""
-    if p > 0 and text[p - 1] in _QUOTES:
-        start = text.rfind(_QUOTES[text[p - 1]], max(0, p - 40), p - 1)
-        inner = text[start + 1 : p - 1].strip() if start >= 0 else ""
-        ok = has_han(inner) and not any(c in inner for c in "。！？；，\n")
-        return inner if ok else None
-    j = p
-    while j > 0 and p - j < 40 and _CJK_CHAR.match(text[j - 1]):
-        j -= 1
-    zh = _cut(text[j:p], gloss) if p - j >= 2 else ""
-    return zh if len(zh) >= 2 and zh[-1] not in _STOPS else None
-
-
 def _pairs(
     docs: list[tuple[str, str]],
 ) -> tuple[list[tuple[str, str, str]], Counter[tuple[str, str]]]:
-    """(zh, gloss, context) for every glossed term, and acronym expansions seen (ACR → English)."""
+    """(zh, gloss, context) for every glossed term, and acronym expansions seen (ACR → English).
+
+    The pairs are :func:`pipeline.glossary.document.find_glosses`'s, the same the translator
+    applies as document terms; an acronym given with the English is a second pair."""
     pairs: list[tuple[str, str, str]] = []
     expansions: Counter[tuple[str, str]] = Counter()
     for _, text in docs:
+        sites = set()
+        for gloss in find_glosses(text):
+            context = _context(text, *gloss.site)
+            pairs.append((gloss.zh, gloss.en, context))
+            if gloss.abbr:
+                pairs.append((gloss.zh, gloss.abbr, context))
+            sites.add(gloss.site[1])
         for m in _PAREN.finditer(text):
             inner, p = " ".join(m.group(1).split()), m.start()
-            context = _context(text, p, m.end())
-            if has_han(inner):
-                acr = _ACRONYM_BEFORE.search(text, max(0, p - 40), p)
-                if acr and _CJK_TERM.fullmatch(inner):
-                    pairs.append((inner, acr.group(1), context))
+            if m.end() in sites or not _is_acronym(inner):
                 continue
-            if not any(c.isalpha() for c in inner) or len(inner.split()) > 12:
-                continue
-            zh = _term_before(text, p, inner)
-            if zh:
-                pairs.append((zh, inner, context))
-            elif _is_acronym(inner) and (exp := _EXPANSION.search(text, max(0, p - 160), p)):
+            if exp := _EXPANSION.search(text, max(0, p - 160), p):
                 expansions[(_singular(inner), exp.group(1))] += 1
     return pairs, expansions
 

@@ -5,7 +5,8 @@ Writing:
 - ``tbx`` — TBX-Basic (ISO 30042:2019, DCA style): one ``conceptEntry`` per term with a ``zh``
   and an ``en`` language section. The ``en`` preferred term is ``en``, the term typed
   ``acronym``/``shortForm`` is ``abbr``, other admitted terms are ``accept``; ``note`` is a
-  concept-level ``<note>``, and a ``proposed`` status travels as ``<note>status: proposed</note>``
+  concept-level ``<note>``, a ``proposed`` status travels as ``<note>status: proposed</note>``
+  and a context rule as ``<note>context: …</note>``
   (TBX-Basic has no workflow status of its own).
 - ``tbx2`` — TBX v2 (ISO 30042:2008, ``martif``/``termEntry``/``langSet``/``tig``), the shape
   OmegaT's glossary reader and translate-toolkit's ``tbxfile`` load; same content, same notes.
@@ -35,6 +36,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ABBR_TYPES = ("acronym", "abbreviation", "shortForm", "initialism")
 _SKIP_STATUSES = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
 _STATUS_NOTE = re.compile(r"status:\s*(\w+)\Z")
+_CONTEXT_NOTE = re.compile(r"context:\s*(.+)\Z")
 _ACRONYM = re.compile(r"[A-Z0-9&-]+")
 
 
@@ -61,8 +63,11 @@ def _term_rows(term: Term) -> list[tuple[str, str, str, str]]:
 
 
 def _notes(term: Term) -> list[str]:
-    return ([term.note] if term.note else []) + (
-        [f"status: {term.status}"] if term.status != "approved" else []
+    """The term's note, then its status and context rule, which TBX has no field for."""
+    return (
+        ([term.note] if term.note else [])
+        + ([f"status: {term.status}"] if term.status != "approved" else [])
+        + ([f"context: {term.context}"] if term.context else [])
     )
 
 
@@ -150,13 +155,16 @@ def tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
     for entry in root.iter():
         if _local(entry.tag) not in ("conceptEntry", "termEntry"):
             continue
-        notes, status, zh, en_terms = [], "approved", [], []
+        notes, status, zh, en_terms, context = [], "approved", [], [], ""
         for child in entry:
             name, text = _local(child.tag), _text(child)
             if text and (name == "note" or child.get("type") == "definition"):
                 found = _STATUS_NOTE.match(text)
+                rule = _CONTEXT_NOTE.match(text)
                 if found and found.group(1) in STATUSES:
                     status = found.group(1)
+                elif rule:
+                    context = rule.group(1)
                 else:
                     notes.append(text)
             elif name in ("langSec", "langSet"):
@@ -175,7 +183,8 @@ def tbx_rows(data: bytes, src: str | Path) -> list[list[str]]:
         eid = entry.get("id") or ""
         term_id = eid if ID_RE.match(eid) and eid not in taken else slug(en or abbr, taken)
         taken.add(term_id)
-        rows.append([term_id, SEP.join(zh), en, abbr, SEP.join(accept), "; ".join(notes), status])
+        note = "; ".join(notes)
+        rows.append([term_id, SEP.join(zh), en, abbr, SEP.join(accept), note, status, context])
     if not rows:
         raise GlossaryError(
             "no entry has both zh and en terms: is this a Chinese–English termbase?", file=str(src)

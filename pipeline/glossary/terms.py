@@ -10,18 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pipeline.normalize import normalize_text
 from pipeline.settings import NormalizeSettings, Script
 
-COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status")
+COLUMNS: tuple[str, ...] = ("id", "zh", "en", "abbr", "accept", "note", "status", "context")
 
 
 REQUIRED: tuple[str, ...] = ("id", "zh", "en")
+QUIET: tuple[str, ...] = ("context",)
+"""Optional columns whose absence is not worth a warning (most glossaries need no context)."""
 
 
-STATUSES: tuple[str, ...] = ("approved", "proposed")
+Status = Literal["approved", "proposed", "blocked"]
+"""``approved`` terms are enforced; ``proposed`` ones are matched and reported only; ``blocked``
+entries are not terms at all: they are matched only so that, by longest match, they stop a
+shorter term inside them (外交部长 "foreign minister" listed to block 外交部)."""
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 SEP = "|"
@@ -39,7 +45,9 @@ def fold(text: str) -> str:
 class Term:
     """One glossary entry: the source forms and the English they must become.
 
-    ``line`` and ``file`` say where the entry came from, for messages and reviews.
+    ``context`` is the entry's raw context rule, saying where it applies (parsed and checked by
+    :mod:`pipeline.glossary.context`); ``line`` and ``file`` say where the entry came from, for
+    messages and reviews.
     """
 
     id: str
@@ -49,6 +57,7 @@ class Term:
     accept: tuple[str, ...] = ()
     note: str = ""
     status: str = "approved"
+    context: str = ""
     line: int = 0
     file: str | None = None
 
@@ -60,7 +69,7 @@ class Term:
     def row(self) -> list[str]:
         """The term's cells in :data:`COLUMNS` order."""
         zh, accept = SEP.join(self.zh), SEP.join(self.accept)
-        return [self.id, zh, self.en, self.abbr, accept, self.note, self.status]
+        return [self.id, zh, self.en, self.abbr, accept, self.note, self.status, self.context]
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,9 @@ class Match:
     ``gloss_kind`` how it relates to the term: ``abbr``, ``en`` (en or an accepted rendering),
     ``partial`` (contains or is contained in one), ``form`` (a source form of the same term, as in
     MOU（谅解备忘录）) or ``other``. Enforcement can consume the gloss instead of duplicating it.
+    ``qualifier`` is the place name right before the term (台湾 in 台湾国防部, 美 in 美国防部),
+    which says whose institution it is; ``note`` says why the match stands for ``term`` when that is
+    not plain (the document named it in full earlier: coreference).
     """
 
     start: int
@@ -100,11 +112,26 @@ class Match:
     gloss_end: int | None = None
     gloss: str | None = None
     gloss_kind: str | None = None
+    qualifier: str = ""
+    note: str = ""
 
     @property
     def consumed_end(self) -> int:
         """End of the term and its gloss: where the next match may begin."""
         return self.gloss_end if self.gloss_end is not None else self.end
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A glossary form found in the text that does not stand for its term here, and why
+    (it cuts a word, its context rule fails, it is a blocker entry…): shown by
+    ``zhen glossary explain`` so a user sees why a term was not enforced."""
+
+    start: int
+    end: int
+    term: Term
+    form: str
+    reason: str
 
 
 def source_keys(form: str, settings: NormalizeSettings | None) -> set[str]:
@@ -134,6 +161,7 @@ def make_term(
     accept: str = "",
     note: str = "",
     status: str = "approved",
+    context: str = "",
 ) -> Term:
     """A term from the cells a user types (``|``-separated lists, stray spaces tolerated)."""
 
@@ -141,7 +169,14 @@ def make_term(
         return tuple(dict.fromkeys(_clean(p) for p in value.split(SEP) if p.strip()))
 
     return Term(
-        _clean(term_id), parts(zh), _clean(en), _clean(abbr), parts(accept), _clean(note), status
+        _clean(term_id),
+        parts(zh),
+        _clean(en),
+        _clean(abbr),
+        parts(accept),
+        _clean(note),
+        status,
+        _clean(context),
     )
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary
+from pipeline.glossary.context import parse_context
 from pipeline.glossary.terms import (
     COLUMNS,
     ID_RE,
+    QUIET,
     REQUIRED,
     SEP,
     STATUSES,
@@ -66,13 +68,16 @@ def parse_glossary(text: str, file: str | None = None) -> tuple[list[Term], list
         issues.add(1, "missing-column", f"header lacks required column(s) {', '.join(missing)}")
         return [], issues
     for name in COLUMNS:
-        if name not in where:
+        if name not in where and name not in QUIET:
             issues.add(1, "missing-column", f"header lacks column {name!r}; defaults used", True)
+    optional_tail = len(header) - len(_quiet_tail(header))
     terms: list[Term] = []
     for lineno, raw in enumerate(lines[1:], start=2):
         if not raw.strip():
             continue
         cells = raw.split("\t")
+        if optional_tail <= len(cells) < len(header):
+            cells += [""] * (len(header) - len(cells))  # spreadsheets drop empty last cells
         if len(cells) != len(header):
             issues.add(
                 lineno,
@@ -84,6 +89,17 @@ def parse_glossary(text: str, file: str | None = None) -> tuple[list[Term], list
         if term is not None:
             terms.append(term)
     return _check_across(terms, issues), issues
+
+
+def _quiet_tail(header: list[str]) -> list[str]:
+    """The header's last columns that are quiet optional ones (``context``): a row may omit
+    them when they are empty."""
+    tail: list[str] = []
+    for name in reversed(header):
+        if name not in QUIET:
+            break
+        tail.append(name)
+    return tail
 
 
 def _split(value: str, name: str, line: int, issues: _Issues) -> tuple[str, ...]:
@@ -100,7 +116,10 @@ def _row_term(row: dict[str, str], line: int, issues: _Issues) -> Term | None:
         if any(p != _clean(p) for p in parts if p.strip()):
             issues.add(line, "whitespace", f"{name}: stray whitespace in {value!r}", True)
     before = len(issues)
+    status = _clean(row.get("status", "approved"))
     for name in REQUIRED:
+        if name == "en" and status == "blocked":
+            continue  # a blocker is not a term: it needs no rendering
         if not row[name].replace(SEP, "").strip():
             issues.add(line, "empty-field", f"required field {name!r} is empty")
     term_id, en, abbr = _clean(row["id"]), _clean(row["en"]), _clean(row.get("abbr", ""))
@@ -109,15 +128,17 @@ def _row_term(row: dict[str, str], line: int, issues: _Issues) -> Term | None:
     for name, value in (("en", en), ("abbr", abbr)):
         if SEP in value:
             issues.add(line, "multiple-values", f"{name} takes one value; list others in accept")
-    status = _clean(row.get("status", "approved"))
     if status not in STATUSES:
-        issues.add(line, "bad-status", f"status {status!r}: write approved or proposed")
+        issues.add(line, "bad-status", f"status {status!r}: write {', '.join(STATUSES)}")
     zh = _split(row["zh"], "zh", line, issues)
     accept = _split(row.get("accept", ""), "accept", line, issues)
+    context = _clean(row.get("context", ""))
+    for message in parse_context(context)[1]:
+        issues.add(line, "bad-context", message)
     if any(i.severity == "error" for i in issues[before:]):
         return None
     note = _clean(row.get("note", ""))
-    return Term(term_id, zh, en, abbr, accept, note, status, line, issues.file)
+    return Term(term_id, zh, en, abbr, accept, note, status, context, line, issues.file)
 
 
 def _check_across(terms: list[Term], issues: _Issues) -> list[Term]:

@@ -1,12 +1,13 @@
-"""What is not article text, as readable tables, and the step that turns candidates into blocks.
+"""What is not article text, line by line: the candidate lines parsers emit and the named rules.
 
-Every format parser (HTML, feed export, Markdown, plain text) emits :class:`Candidate` s: one per
-visual line/paragraph with a few structural flags. :func:`build_blocks` then drops page chrome
-with the rules below, settles the title and numbers the blocks. Keeping the rules in one table —
-each with a name — makes every rule testable on its own and shows a reviewer *why* a line vanished.
-
-Regexes here only match whole *lines of extracted text* (never markup); parsing is done by
-selectolax / markdown-it before anything reaches this module.
+Every format parser (HTML, feed export, Markdown, plain text, feeds, office files) emits
+:class:`Candidate` s: one per visual line/paragraph, with its inline Markdown, its visible text
+and a few structural flags. :func:`chrome_rule` names the first rule a line matches; rules look
+only at a line's *visible* text and flags, never at markup. Rules here are generic — they hold
+for any news or blog page (dates, share labels, copyright, credits, ad labels, "back to top") —
+while what one exporter or site adds is data in ``templates.toml`` (:mod:`.templates`), and what
+depends on a line's position in the page is in :mod:`.zones`. Each rule has a name, so
+``zhen segment --show-dropped`` can say why a line vanished.
 """
 
 from __future__ import annotations
@@ -15,18 +16,23 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 
-from pipeline.chars import is_cjk
-from pipeline.document import Block, BlockKind, Metadata
+from pipeline.document import VERBATIM_KINDS, BlockKind
+from pipeline.ingest.dates import ANY_DATE
+from pipeline.ingest.templates import template_rules
 
 
 @dataclass
 class Candidate:
     """One line/paragraph a parser found, before chrome removal.
 
-    ``link_only``: all its visible text is one hyperlink's text (author names, "Read Original").
-    ``image_only``: it held images and no text (avatars, badges, photos).
+    ``text`` is inline Markdown (what the block will hold); ``plain`` its visible text (what
+    rules look at; defaults to ``text``). ``link_only``: all its visible text is one hyperlink's
+    text (author names, "Read Original"); ``links``/``link_chars`` count links and their text.
+    ``image_only``: it held images and no text (avatars, badges). ``group`` numbers the lines
+    split from one paragraph at ``<br>``; ``brk`` marks a thematic break (no text, a position);
+    ``chrome`` names the rule when the parser itself already knows the line is chrome.
+    ``marker``, ``table``/``row``/``col`` and ``info`` become the :class:`Block` fields.
     """
 
     kind: BlockKind
@@ -35,6 +41,21 @@ class Candidate:
     link_only: bool = False
     image_only: bool = False
     href: str | None = None
+    plain: str = ""
+    marker: str = ""
+    table: int = -1
+    row: int = -1
+    col: int = -1
+    info: str = ""
+    links: int = 0
+    link_chars: int = 0
+    group: int = -1
+    brk: bool = False
+    chrome: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.plain and self.kind not in VERBATIM_KINDS:
+            self.plain = self.text
 
 
 @dataclass(frozen=True)
@@ -46,95 +67,188 @@ class ChromeRule:
     pattern: str | None = None
     predicate: Callable[[Candidate], bool] | None = None
     headings: bool = True  # whether the rule also applies to headings
+    last: bool = False  # tried after the templates' rules (a broad rule a template refines)
 
 
 _PROSE_KINDS = ("paragraph", "list_item", "caption", "quote")
+SENTENCE_END = "。！？!?…"
+LINK_LIST_OTHER_LETTERS = 3
+"""Letters outside the links a link list may have ("标签："); a sentence with several links has
+more ("支持[A]、[B]多种渠道部署")."""
+SHORT_LINE = 60
+"""Longest line (characters) a credit, copyright or notice line may be: article sentences that
+merely mention an editor or a copyright are longer."""
+
+
+def _link_list(c: Candidate) -> bool:
+    """Several links and almost nothing else (separators aside): a navigation bar, a tag list."""
+    if c.links < 2:
+        return False
+    letters = sum(1 for ch in c.plain if ch.isalnum())
+    return letters - c.link_chars <= LINK_LIST_OTHER_LETTERS
+
+
+def _short(pattern: str) -> Callable[[Candidate], bool]:
+    compiled = re.compile(pattern)
+
+    def test(c: Candidate) -> bool:
+        text = c.plain.strip()
+        return len(text) <= SHORT_LINE and compiled.search(text) is not None
+
+    return test
+
+
+_DATE_LABEL = (
+    r"(?:(?:发布|發布|發佈|发表|發表|更新|出版|刊登|最后更新|最後更新)?(?:时间|時間|日期)"
+    r"|(?i:published|updated|posted|date|time))\s*[:：]?\s*"
+)
+_META_LABEL = (
+    r"(?:来源|來源|作者|记者|記者|编辑|編輯|责编|責編|阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|字号|字號"
+    r"|发布|發布|發佈|更新|(?i:source|by|views?))"
+)
+_LOGIN = r"(?:登录|登入|登錄|注册|註冊|(?i:sign in|log in|login|sign up|register))"
+_CREDIT_ROLE = (
+    r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯|主编|主編|翻译|翻譯|译者|譯者|编译|編譯|校对|校對"
+    r"|审校|審校|审核|審核|撰稿|摄影|攝影|摄|攝|图|圖|图片|圖片|配图|配圖|美编|美編|实习生|實習生"
+    r"|出品|监制|監製|制作|製作)"
+)
+COPYRIGHT_MARK = re.compile(
+    r"©|\(c\)\s*\d{4}|(?i:copyright|all rights reserved)|ICP[备證证]|公网安备|公網安備"
+)
+COPYRIGHT_PHRASE = re.compile(
+    r"(?:版权所有|版權所有)(?![人者])|版权声明|版權聲明|著作权归|著作權歸|商业转载|商業轉載|不得转载|不得轉載"
+    r"|禁止转载|禁止轉載|转载请注明|轉載請註明"
+)
+
+
+def _copyright(c: Candidate) -> bool:
+    """A copyright/reprint notice: a © or "Copyright" line, or a short line with a reprint
+    phrase (a sentence *about* copyright is longer)."""
+    text = c.plain.strip()
+    if COPYRIGHT_MARK.search(text):
+        return len(text) <= 2 * SHORT_LINE
+    return len(text) <= SHORT_LINE and COPYRIGHT_PHRASE.search(text) is not None
+
 
 CHROME_RULES: tuple[ChromeRule, ...] = (
-    ChromeRule("empty", "nothing left after removing markup", predicate=lambda c: not c.text),
+    ChromeRule("empty", "nothing left after removing markup", predicate=lambda c: not c.plain),
     ChromeRule(
         "link-only",
         "a line that is just one link: author names, 'Read Original', related-article links",
         predicate=lambda c: c.link_only and c.kind in _PROSE_KINDS,
         headings=False,
     ),
-    ChromeRule("omnivore-tag", "Omnivore's '#Omnivore' tag line", r"#[^\s#]+(?:\s+#[^\s#]+)*"),
     ChromeRule(
-        "omnivore-link",
-        "Omnivore's 'Read on Omnivore' / 'Read Original'",
-        r"Read (?:on Omnivore|Original)",
-    ),
-    ChromeRule("full-content", "Omnivore's 'Full Content:' heading", r"Full Content\s*:?"),
-    ChromeRule(
-        "saved-published",
-        "Omnivore repeats date_saved/date_published in the body",
-        r"(?:date_saved|date_published|date_created|saved_at|published_at)\s*[:：].*",
-    ),
-    ChromeRule(
-        "verified-badge", "Zhihu account badge", r"已认证(?:的机构)?(?:账号|帐号|的官方帐号)"
-    ),
-    ChromeRule(
-        "follow-button", "Zhihu/Weibo follow button", r"[+＋]?\s*(?:关注|關注)(?:TA|他|她|Ta)?"
-    ),
-    ChromeRule(
-        "counter-label",
-        "follower/view counter labels",
-        r"(?:关注者|被浏览|浏览量|阅读量|阅读数|评论数|點閱數|瀏覽次數)",
+        "link-list",
+        "several links and almost no other text: a navigation bar, tag or headline list",
+        predicate=lambda c: c.kind in _PROSE_KINDS and _link_list(c),
+        headings=False,
     ),
     ChromeRule(
         "number-only", "bare counters like **522** or 859,168", r"[\d,，.]+\s*[万千亿萬億KkMm]?\+?"
     ),
     ChromeRule(
-        "vote-count", "Zhihu '199 人赞同了该回答'", r"[\d,.]+\s*[万千]?\s*人赞同了该(?:回答|文章)"
-    ),
-    ChromeRule(
-        "vote-bar",
-        "Zhihu action bar '赞同 199 15 条评论 收藏 喜欢 收起'",
-        r"(?:已)?赞同\s*[\d,.万千]*\s*(?:条评论|添加评论)?(?:\s*(?:收藏|喜欢|收起|分享|举报|申请转载|设置))*",
-    ),
-    ChromeRule("show-all", "truncated excerpt ending in '显示全部' (Show all)", r".*显示全部"),
-    ChromeRule(
-        "read-more",
-        "'read the full text' expanders",
-        r"(?:展开阅读全文|阅读全文|查看全文|展开全文|收起)\s*[>›»]?",
-    ),
-    ChromeRule(
-        "edit-stamp",
-        "Zhihu '编辑于 …・IP 属地美国' / '发布于 …' stamps",
-        r"(?:编辑于|发布于|修改于|發佈於|編輯於)\s*[\d:\-/年月日 昨今前天分钟小时]{2,25}"
-        r"(?:\s*[・·]?\s*IP\s*属地\s*\S{1,12})?",
-    ),
-    ChromeRule("ip-location", "stand-alone 'IP 属地…' line", r"IP\s*(?:属地|屬地)\s*\S{1,12}"),
-    ChromeRule(
         "bare-date",
         "a date/time alone on a line (kept as metadata when useful)",
-        r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}(?:\s*[-–,T]?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-        r"|\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}:\d{2})?",
+        rf"(?:{_DATE_LABEL})?{ANY_DATE}(?:\s*[（(][^）)]{{0,30}}[）)])?",
+    ),
+    ChromeRule(
+        "dateline",
+        "a date with source, author or counter labels: the page's meta line (kept as metadata)",
+        predicate=lambda c: _dateline(c.plain.strip()),
+        last=True,
     ),
     ChromeRule(
         "share-label",
         "share bar labels",
-        r"(?i:分享(?:到|至|本文)?|share(?: this)?|partager)\s*[:：]?",
+        r"(?i:分享(?:到|至|本文|文章|此文)?|share(?: this(?: article| story)?)?|partager)\s*[:：]?",
     ),
-    ChromeRule("feed-footer", "RSS exporter footer (获取更多RSS…)", r"获取更多\s*RSS.*"),
     ChromeRule("bare-url", "a URL alone on a line", r"(?:https?://|www\.)\S+"),
     ChromeRule("rule-line", "a left-over horizontal rule like a trailing ---", r"[-—=*_~]{3,}"),
     ChromeRule(
         "related-heading",
-        "heading of a related-articles list",
-        r"(?i:同一主题|相关文章|相关阅读|延伸阅读|相关新闻|推荐阅读|猜你喜欢|相關新聞|延伸閱讀"
-        r"|related (?:articles|stories|content))",
+        "heading of a related-articles or most-read list",
+        r"(?i:同一主题|相关文章|相关阅读|延伸阅读|相关新闻|相关报道|推荐阅读|猜你喜欢|相關新聞|延伸閱讀"
+        r"|相關文章|相關報導|推薦閱讀|热门新闻|熱門新聞|热点新闻|熱點新聞|热门文章|熱門文章|热点推荐"
+        r"|熱點推薦|热门推荐|熱門推薦|排行榜|最新消息|更多新闻|更多新聞|看更多|阅读排行|閱讀排行"
+        r"|related (?:articles|stories|content|posts)|more stories|most (?:read|popular))"
+        r"\s*[:：>›»]?",
     ),
     ChromeRule(
         "newsletter",
         "newsletter/app promotion",
-        r"(?:订阅|下载)(?:我们的)?(?:新闻信|电子报|APP|App|客户端).{0,20}",
+        predicate=_short(
+            r"(?:订阅|訂閱|下载|下載|安装|安裝|关注|關注|加入|扫码|掃碼|扫描|掃描|追踪|追蹤)"
+            r".{0,16}(?:新闻信|電子報|电子报|APP|App|app|客户端|客戶端|公众号|公眾號|频道|頻道"
+            r"|newsletter|官方帐号|官方帳號|LINE|Telegram|YouTube)"
+        ),
+    ),
+    ChromeRule(
+        "copyright",
+        "a copyright or reprint notice (©, 版权所有, 著作权归作者所有, 不得转载, ICP备案)",
+        predicate=_copyright,
+    ),
+    ChromeRule(
+        "credit",
+        "an editor, translator or photographer credit line (翻译：…, （责任编辑：…）)",
+        predicate=_short(
+            rf"^[（(【\[]?\s*{_CREDIT_ROLE}\s*[:：／/|]\s*[^。！？!?]{{1,40}}[）)】\]]?\s*\d{{0,8}}$"
+            r"|(?:对|對)本文(?:亦)?(?:有所|有)?(?:报道|報導|报导|采访|採訪|研究|翻译|翻譯)?(?:贡献|貢獻)"
+        ),
+    ),
+    ChromeRule(
+        "back-to-top",
+        "'back to top' links",
+        r"(?:回到|返回|回)(?:页首|頁首|顶部|頂部|顶端|頂端|网页上方|網頁上方|上方|页面顶部|頁面頂部)"
+        r"\s*[↑⬆▲︿^]?|(?i:back to top)\s*[↑⬆▲︿^]?|[↑⬆▲︿]",
+    ),
+    ChromeRule(
+        "login-prompt",
+        "log-in / sign-up links",
+        rf"{_LOGIN}(?:\s*[|/｜·•]\s*{_LOGIN})*",
+    ),
+    ChromeRule(
+        "ad-label",
+        "an advertisement label alone on a line",
+        r"(?:广告|廣告|推广|推廣|赞助|贊助|赞助内容|贊助內容|(?i:advertisement|sponsored|ad))",
+    ),
+    ChromeRule(
+        "stray-mark",
+        "a lone punctuation mark or one or two small Latin letters (a broken widget's residue)",
+        r"[^\w\s]{1,3}|[a-z]{1,2}",
+    ),
+    ChromeRule(
+        "consent-notice",
+        "a cookie or privacy consent notice",
+        predicate=_short(
+            r"(?i:cookie|隐私权|隱私權|隐私政策|隱私政策|隐私声明|隱私聲明|个人信息|個人資料|privacy)"
+            r".{0,40}(?:同意|接受|了解|瞭解|继续|繼續|使用|agree|accept|consent)"
+            r"|(?:同意|接受).{0,20}(?i:cookie|隐私|隱私)"
+        ),
+    ),
+    ChromeRule(
+        "browser-notice",
+        "a browser-support notice",
+        predicate=_short(
+            r"(?i:浏览器|瀏覽器|browser).{0,30}(?:不支持|不支援|过旧|過舊|升级|升級|更新"
+            r"|(?i:support|outdated|upgrade|update))"
+        ),
     ),
 )
 
-# Context rule: lines between an author link and its follow button are the author's bio line.
-PROFILE_HEADER_MAX_LINES = 2
-PROFILE_HEADER_MAX_CHARS = 80
+
+_DATE_RE = re.compile(ANY_DATE)
+_META_RE = re.compile(_META_LABEL)
+
+
+def _dateline(text: str) -> bool:
+    """Short, holding a date and a meta label, and not a sentence."""
+    return (
+        len(text) <= SHORT_LINE
+        and not text.endswith("。")
+        and _DATE_RE.search(text) is not None
+        and _META_RE.search(text) is not None
+    )
 
 
 @functools.cache
@@ -143,171 +257,43 @@ def _compiled() -> tuple[tuple[ChromeRule, re.Pattern[str] | None], ...]:
 
 
 def chrome_rule(candidate: Candidate) -> str | None:
-    """Name of the first chrome rule ``candidate`` matches, or ``None`` when it is article text."""
-    text = candidate.text.strip()
-    probe = replace(candidate, text=text) if text != candidate.text else candidate
+    """Name of the first chrome rule ``candidate`` matches, or ``None`` when it is article text.
+
+    Verbatim blocks (code, images) are never chrome by their text; generic rules come first,
+    then the templates' (``templates.toml``).
+    """
+    if candidate.chrome:
+        return candidate.chrome
+    if candidate.kind in VERBATIM_KINDS:
+        return None
+    text = candidate.plain.strip()
+    probe = replace(candidate, plain=text) if text != candidate.plain else candidate
     if candidate.image_only and not text:
         return "image-only"
-    for rule, pattern in _compiled():
-        if not rule.headings and candidate.kind in ("heading", "title"):
+    heading = candidate.kind in ("heading", "title")
+    compiled = _compiled()
+    found = _first(probe, text, heading, [c for c in compiled if not c[0].last])
+    if found is not None:
+        return found
+    for trule in template_rules():
+        if (heading and not trule.headings) or (trule.only_headings and not heading):
+            continue
+        if trule.pattern.fullmatch(text):
+            return trule.name
+    return _first(probe, text, heading, [c for c in compiled if c[0].last])
+
+
+def _first(
+    probe: Candidate,
+    text: str,
+    heading: bool,
+    rules: list[tuple[ChromeRule, re.Pattern[str] | None]],
+) -> str | None:
+    for rule, pattern in rules:
+        if not rule.headings and heading:
             continue
         if rule.predicate is not None and rule.predicate(probe):
             return rule.name
         if pattern is not None and pattern.fullmatch(text):
             return rule.name
     return None
-
-
-@dataclass
-class Built:
-    """Blocks plus what was dropped (``(rule, text)``) so tests and ``--verbose`` can explain it."""
-
-    blocks: list[Block]
-    dropped: list[tuple[str, str]]
-
-
-TITLE_SEPARATORS = (" - ", " | ", " _ ", " – ", " — ", "｜", " · ")
-
-
-def clean_title(title: str, evidence: set[str]) -> str:
-    """Drop a site suffix ("… - 知乎") when the part before it appears elsewhere as a heading."""
-    title = " ".join(title.split())
-    for sep in TITLE_SEPARATORS:
-        head, found, _tail = title.rpartition(sep)
-        if found and head.strip() in evidence:
-            return head.strip()
-    return title
-
-
-def build_blocks(candidates: list[Candidate], meta: Metadata) -> Built:
-    """Drop chrome, settle the title block, number the rest; may fill ``meta`` from chrome."""
-    kept: list[Candidate] = []
-    dropped: list[tuple[str, str]] = []
-    author_mark = -1
-    for cand in candidates:
-        cand.text = cand.text.strip()
-        rule = chrome_rule(cand)
-        if rule is None:
-            kept.append(cand)
-            continue
-        dropped.append((rule, cand.text))
-        if rule == "link-only":
-            author_mark = len(kept)
-        elif rule == "follow-button" and author_mark >= 0:
-            _drop_profile_header(kept, author_mark, dropped)
-            author_mark = -1
-        elif rule == "bare-date" and meta.published is None and not _has_prose(kept):
-            meta.published = parse_loose_date(cand.text)
-    _settle_title(kept, meta)
-    blocks = [
-        Block(
-            index=i,
-            kind=c.kind,
-            text=c.text,
-            level=c.level if c.kind in ("heading", "title") else 0,
-        )
-        for i, c in enumerate(kept)
-    ]
-    return Built(blocks, dropped)
-
-
-def _has_prose(kept: list[Candidate]) -> bool:
-    return any(c.kind not in ("heading", "title") for c in kept)
-
-
-def _drop_profile_header(kept: list[Candidate], mark: int, dropped: list[tuple[str, str]]) -> None:
-    """Remove the author's bio line(s) sitting between the author link and the follow button."""
-    tail = kept[mark:]
-    if len(tail) <= PROFILE_HEADER_MAX_LINES and all(
-        len(c.text) <= PROFILE_HEADER_MAX_CHARS and c.kind != "heading" for c in tail
-    ):
-        dropped.extend(("profile-header", c.text) for c in tail)
-        del kept[mark:]
-
-
-def _settle_title(kept: list[Candidate], meta: Metadata) -> None:
-    """One title block first: the leading heading that repeats the title, else one from metadata."""
-    if kept and kept[0].kind == "title":  # plain text already chose its title line
-        meta.title = meta.title or kept[0].text
-        return
-    raw = " ".join(meta.title.split()) if meta.title else None
-    if raw:
-        meta.title = clean_title(raw, {c.text for c in kept if c.kind == "heading"})
-    for i, cand in enumerate(kept):
-        if cand.kind != "heading":
-            break
-        if raw is None and cand.level == 1:
-            meta.title = cand.text
-        if cand.text in (raw, meta.title):
-            kept[i] = Candidate("title", meta.title or cand.text, level=cand.level)
-            if i:
-                kept.insert(0, kept.pop(i))
-            return
-    if meta.title:
-        kept.insert(0, Candidate("title", meta.title, level=1))
-
-
-_LOOSE_DATE = re.compile(
-    r"(?P<a>\d{1,4})[/.\-年](?P<b>\d{1,2})[/.\-月](?P<c>\d{1,4})日?"
-    r"(?:\s*[-–,T]?\s*(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?)?"
-)
-
-
-def parse_loose_date(text: str) -> str | None:
-    """ISO date(time) from a stray date line; ``11/12/2023`` reads day-first (European sites)."""
-    match = _LOOSE_DATE.fullmatch(text.strip())
-    if not match:
-        return None
-    a, b, c = (int(match[k]) for k in "abc")
-    if len(match["a"]) == 4:
-        year, month, day = a, b, c
-    elif b > 12 >= a:
-        year, month, day = c, a, b
-    else:
-        year, month, day = c, b, a
-    try:
-        when = datetime(
-            year, month, day, int(match["h"] or 0), int(match["m"] or 0), int(match["s"] or 0)
-        )
-    except ValueError:
-        return None
-    return when.isoformat() if match["h"] else when.date().isoformat()
-
-
-def iso_date(value: object) -> str | None:
-    """ISO 8601 for front-matter/meta-tag dates; unparseable text is kept as given, not guessed."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        return text or None
-
-
-_NEWLINE_RUN = re.compile(r"\s*\n\s*")
-_QUOTES = frozenset("“”‘’…—")
-
-
-def tight_break(left: str, right: str) -> bool:
-    """Whether a line break between these characters is a wrap inside Chinese text (no space)."""
-    if not left or not right:
-        return False
-    left_cjk, right_cjk = is_cjk(left), is_cjk(right)
-    return (left_cjk and (right_cjk or right in _QUOTES)) or (right_cjk and left in _QUOTES)
-
-
-def join_lines(text: str) -> str:
-    """Resolve soft line breaks: nothing inside Chinese text, a space otherwise."""
-    if "\n" not in text:
-        return text
-
-    def repl(m: re.Match[str]) -> str:
-        start, end = m.start(), m.end()
-        left = text[start - 1] if start else ""
-        right = text[end] if end < len(text) else ""
-        return "" if tight_break(left, right) else " "
-
-    return _NEWLINE_RUN.sub(repl, text).strip()

@@ -9,11 +9,9 @@ from datetime import UTC, datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.document import Metadata
-from pipeline.ingest.chrome import (
-    Candidate,
-)
+from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.html import html_candidates
-from pipeline.ingest.markdown import inline_link
+from pipeline.ingest.mdinline import inline_link
 
 _STAMP = re.compile(r"<!--\s*(\d{9,13})\s*-->")
 _RULE = re.compile(r"-{3,}\s*")

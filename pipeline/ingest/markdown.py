@@ -1,28 +1,31 @@
 """Markdown and Omnivore exports → metadata + :class:`Candidate` lines (markdown-it-py, PyYAML).
 
-Chinese Markdown defeats CommonMark's emphasis rules: ``**“双边机制”**`` next to CJK punctuation is
-not recognised as bold, so the asterisks survive as literal text. The parser therefore keeps
-unmatched delimiters as separate tokens (``text_join``/``fragments_join`` disabled) and the renderer
-drops the ones that can only be failed emphasis, so the words stay and the markers go. Links keep
-their visible text (Zhihu wraps ordinary words in search links) and lose their URL; images vanish.
-Fenced code is not prose and is skipped; indented "code" in saved articles is nearly always prose
-indented by an editor, so it is kept as paragraphs.
+Block structure comes through as the Markdown output needs it: headings with their level, list
+items with their nesting depth and marker as written, nested quotes, tables as one candidate per
+cell, fenced code and ``$$`` maths as verbatim ``code`` blocks with their info string, images
+(and Obsidian ``![[…]]`` embeds) as ``image`` blocks, a short line under an image as its caption.
+Inline text is rendered by :mod:`.mdinline`. Indented "code" in saved articles is nearly always
+prose indented by an editor, so when it reads as Chinese sentences it stays paragraphs.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.document import BlockKind, Metadata
-from pipeline.ingest.chrome import Candidate, iso_date, join_lines
+from pipeline.chars import HAN_RE
+from pipeline.document import Metadata
+from pipeline.ingest.chrome import Candidate
+from pipeline.ingest.dates import iso_date
 from pipeline.ingest.html import html_candidates
+from pipeline.ingest.inline import escape_text
+from pipeline.ingest.mdinline import md, needs_line_split, render_inline, split_lines
+from pipeline.ingest.templates import strip_residue
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 _FRONT_MATTER_FENCE = "---"
@@ -32,22 +35,8 @@ _SENTENCE_END = tuple("。！？!?.…；;：:”」』\"'）)")
 _CAPTION_MAX_CHARS = 100
 _OMNIVORE_HEAD_LINES = 40
 _OMNIVORE_KEYS = ("date_saved:", "omnivore")
+_READ_ORIGINAL = re.compile(r"\[Read Original\]\((\S+?)\)")
 _FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*\s*:(?:\s|$)")
-
-
-@functools.cache
-def _md() -> MarkdownIt:
-    # Lazy: ~70 ms to import; only Markdown input needs it.
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    # Keep unmatched * / _ delimiters as their own tokens so failed CJK emphasis can be dropped.
-    md.disable(["text_join", "fragments_join"])
-    # URLs are only read back as written (for "Read Original"), never rendered: skip the costly
-    # percent-encoding normalisation and the unsafe-scheme filter meant for HTML output.
-    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
 
 
 def _front_matter_lines(text: str) -> tuple[list[str], str] | None:
@@ -116,99 +105,6 @@ def markdown_signals(text: str, max_lines: int = 300) -> int:
     return sum(1 for pattern in _MD_SIGNALS if any(pattern.fullmatch(ln) for ln in lines))
 
 
-def inline_link(line: str) -> tuple[str | None, str | None]:
-    """Visible text and URL of the first link in a one-line Markdown string such as ``[t](u)``."""
-    tokens = _md().parseInline(line)
-    children = tokens[0].children or [] if tokens else []
-    inside = False
-    pieces: list[str] = []
-    href: str | None = None
-    for tok in children:
-        if tok.type == "link_open" and href is None:
-            inside, href = True, str(tok.attrGet("href") or "")
-        elif tok.type == "link_close" and inside:
-            break
-        elif inside and tok.type in ("text", "text_special", "code_inline"):
-            pieces.append(tok.content)
-    if href is None:
-        return None, None
-    return ("".join(pieces).strip() or None), href
-
-
-def render_inline(children: list[Token]) -> Candidate:
-    """Visible text of one paragraph/heading: link text kept, URLs and images dropped."""
-    pieces: list[str] = []
-    links = link_depth = link_chars = other_chars = images = 0
-    href: str | None = None
-    for content, typ in _drop_failed_emphasis(children):
-        if typ in ("text", "text_special", "code_inline"):
-            pieces.append(content)
-            if link_depth:
-                link_chars += len(content.strip())
-            else:
-                other_chars += len(content.strip())
-        elif typ in ("softbreak", "hardbreak"):
-            pieces.append("\n")
-        elif typ == "link_open":
-            links += 1
-            link_depth += 1
-            href = href or content
-        elif typ == "link_close":
-            link_depth = max(0, link_depth - 1)
-        elif typ == "image":
-            images += 1
-        elif typ == "html_inline" and content.lower().startswith("<br"):
-            pieces.append("\n")
-    text = join_lines("".join(pieces)).strip()
-    return Candidate(
-        "paragraph",
-        text,
-        link_only=links == 1 and other_chars == 0 and link_chars > 0,
-        image_only=images > 0 and not text,
-        href=href,
-    )
-
-
-def _drop_failed_emphasis(children: list[Token]) -> list[tuple[str, str]]:
-    """(content, type) pairs without the ``*``/``_`` runs that CommonMark could not pair up.
-
-    Runs of two or more ``*`` (or exactly ``__``) are always failed bold markers; single ``*`` are
-    dropped only when they come in pairs within the paragraph, so a lone footnote star or an
-    operator between spaces (``3 * 4``) survives.
-    """
-    out: list[tuple[str, str]] = []
-    singles: list[int] = []
-    i = 0
-    while i < len(children):
-        tok = children[i]
-        if tok.type == "text" and tok.content in ("*", "_"):
-            j = i
-            while (
-                j < len(children)
-                and children[j].type == "text"
-                and children[j].content == tok.content
-            ):
-                j += 1
-            run = j - i
-            if tok.content == "*" and run == 1:
-                before = out[-1][0] if out else " "
-                after = children[j].content if j < len(children) else " "
-                if not (before[-1:].isspace() and after[:1].isspace()):
-                    singles.append(len(out))  # could be one side of an emphasis pair
-                out.append(("*", "text"))
-            elif not (run >= 2 if tok.content == "*" else run == 2):
-                out.append((tok.content * run, "text"))
-            i = j
-            continue
-        content = str(tok.attrGet("href") or "") if tok.type == "link_open" else tok.content
-        out.append((content, tok.type))
-        i += 1
-    if len(singles) >= 2 and len(singles) % 2 == 0:
-        for index in reversed(singles):
-            del out[index]
-    return out
-
-
 def _front_matter_meta(front: dict[str, Any]) -> Metadata:
     def get(*keys: str) -> Any:
         for key in keys:
@@ -234,41 +130,127 @@ def _front_matter_meta(front: dict[str, Any]) -> Metadata:
     )
 
 
+@dataclass
+class _State:
+    """Where the token walk is: heading, list and quote nesting, table position."""
+
+    out: list[Candidate] = field(default_factory=list)
+    heading: int = 0
+    setext: str = ""
+    lists: list[list[Any]] = field(default_factory=list)  # [marker suffix, next number, first]
+    quotes: int = 0
+    table: int = -1
+    row: int = -1
+    col: int = -1
+    in_cell: bool = False
+
+
 def parse_markdown(text: str) -> tuple[Metadata, list[Candidate]]:
     """Markdown (Omnivore exports included): front matter for metadata, tokens for the text."""
     front, body = split_front_matter(text)
     meta = _front_matter_meta(front)
-    out: list[Candidate] = []
-    context: list[BlockKind] = []
-    heading = 0
-    for tok in _md().parse(body):
-        typ = tok.type
-        if typ == "heading_open":
-            heading = int(tok.tag[1:])
-        elif typ == "heading_close":
-            heading = 0
-        elif typ in ("list_item_open", "blockquote_open"):
-            context.append("list_item" if typ == "list_item_open" else "quote")
-        elif typ in ("list_item_close", "blockquote_close") and context:
-            context.pop()
-        elif typ == "inline":
-            cand = render_inline(tok.children or [])
-            if heading:
-                cand.kind, cand.level = "heading", heading
-            elif context:
-                cand.kind = context[-1]
-            elif out and out[-1].image_only and _caption_like(cand.text):
-                cand.kind = "caption"
-            out.append(cand)
-        elif typ == "code_block":
-            out.extend(Candidate("paragraph", p.strip()) for p in tok.content.split("\n\n"))
-        elif typ == "html_block":
-            out.extend(_html_block(tok.content))
+    state = _State()
+    for tok in md().parse(strip_residue(body)):
+        _token(tok, state)
     if meta.url is None:
-        meta.url = next(
-            (c.href for c in out if c.link_only and c.text == "Read Original" and c.href), None
+        original = _READ_ORIGINAL.search(body)
+        meta.url = original[1] if original else None
+    return meta, state.out
+
+
+def _token(tok: Token, st: _State) -> None:
+    typ = tok.type
+    if typ == "heading_open":
+        st.heading = int(tok.tag[1:])
+        st.setext = tok.markup if tok.markup in ("=", "-") else ""
+    elif typ == "heading_close":
+        st.heading = 0
+    elif typ in ("bullet_list_open", "ordered_list_open"):
+        start = int(tok.attrGet("start") or 1) if typ == "ordered_list_open" else 0
+        st.lists.append([tok.markup, start, True])
+    elif typ in ("bullet_list_close", "ordered_list_close") and st.lists:
+        st.lists.pop()
+    elif typ == "list_item_open" and st.lists:
+        st.lists[-1][2] = True
+    elif typ == "blockquote_open":
+        st.quotes += 1
+    elif typ == "blockquote_close":
+        st.quotes = max(0, st.quotes - 1)
+    elif typ == "table_open":
+        st.table += 1
+        st.row = -1
+    elif typ == "tr_open":
+        st.row += 1
+        st.col = -1
+    elif typ in ("th_open", "td_open"):
+        st.col += 1
+        st.in_cell = True
+    elif typ in ("th_close", "td_close"):
+        st.in_cell = False
+    elif typ == "inline":
+        _inline(tok, st)
+    elif typ == "fence":
+        st.out.append(Candidate("code", tok.content.rstrip("\n"), info=tok.info.strip()))
+    elif typ == "math_block" or typ == "math_block_label":
+        st.out.append(Candidate("code", tok.content.strip("\n"), info="math"))
+    elif typ == "code_block":
+        st.out.extend(_indented(tok.content))
+    elif typ == "html_block":
+        st.out.extend(_html_block(tok.content))
+    elif typ == "hr":
+        st.out.append(Candidate("paragraph", "", brk=True))
+
+
+def _inline(tok: Token, st: _State) -> None:
+    if st.in_cell:
+        cands = render_inline(tok.children or [])
+        cell = cands[0] if cands else Candidate("paragraph", "")
+        text = cell.text if cell.kind == "paragraph" else " ".join(c.text for c in cands)
+        st.out.append(
+            Candidate("table_cell", text, plain=cell.plain, table=st.table, row=st.row, col=st.col)
         )
-    return meta, out
+        return
+    # A multi-line setext "heading" is prose underlined by accident (a "> =" line).
+    heading = 0 if st.setext and "\n" in tok.content else st.heading
+    underline = st.setext if st.heading else ""
+    if needs_line_split(tok.content, underline):
+        cands = split_lines(tok.content, underline)
+    else:
+        cands = render_inline(tok.children or [])
+    for cand in cands:
+        if cand.kind == "paragraph":
+            _place(cand, st, heading)
+        st.out.append(cand)
+
+
+def _place(cand: Candidate, st: _State, heading: int) -> None:
+    """Kind, level and marker of a text candidate from where it sits."""
+    if heading:
+        cand.kind, cand.level = "heading", heading
+    elif st.lists:
+        suffix, number, first = st.lists[-1]
+        cand.kind, cand.level = "list_item", len(st.lists) - 1
+        if first:
+            cand.marker = f"{number}{suffix}" if number or suffix in ".)" else suffix
+            if suffix in ".)":
+                st.lists[-1][1] = number + 1
+            st.lists[-1][2] = False
+    elif st.quotes:
+        cand.kind, cand.level = "quote", st.quotes - 1
+    elif st.out and st.out[-1].kind == "image" and _caption_like(cand.plain):
+        cand.kind = "caption"
+
+
+def _indented(content: str) -> list[Candidate]:
+    """Indented code: Chinese sentences indented by an editor are paragraphs, the rest code."""
+    han = len(HAN_RE.findall(content))
+    if han >= 0.3 * len(content.strip()) and re.search("[。！？，]", content):
+        return [
+            Candidate("paragraph", escape_text(p.strip()), plain=p.strip())
+            for p in content.split("\n\n")
+            if p.strip()
+        ]
+    return [Candidate("code", content.rstrip("\n"))]
 
 
 def _caption_like(text: str) -> bool:

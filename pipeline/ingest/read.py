@@ -1,9 +1,8 @@
-"""Ingest: a file (or stdin) → a :class:`~pipeline.document.Document` with metadata and blocks.
+"""Ingest: a file (or stdin) → :class:`~pipeline.document.Document` s with metadata and blocks.
 
-The format is decided by *content* — people save HTML as ``.txt`` and Markdown as ``.html`` — with
-the extension only breaking ties. Each format parser yields candidate lines; the chrome table in
-:mod:`pipeline.ingest.chrome` removes what is not the article's own text. This is the only stage,
-with export, that touches the filesystem.
+The format is decided by content (:mod:`.detect`); each format's parser yields candidate lines,
+and :mod:`.build` removes what is not the article's own text. Most files hold one document; a
+feed holds one per item. This is the only stage, with export, that touches the filesystem.
 """
 
 from __future__ import annotations
@@ -14,28 +13,36 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.chars import is_cjk
 from pipeline.document import Document, DocumentFormat, Metadata
 from pipeline.errors import IngestError, PipelineError
-from pipeline.ingest.chrome import Candidate, build_blocks, chrome_rule
+from pipeline.ingest.build import build_blocks
+from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.decode import decode_bytes, sniff_binary
-from pipeline.ingest.feedexport import looks_like_feed_export, parse_feed_export
-from pipeline.ingest.html import parse_html
-from pipeline.ingest.markdown import (
-    has_front_matter,
-    looks_like_omnivore,
-    markdown_signals,
-    parse_markdown,
+from pipeline.ingest.detect import (
+    OLE_MAGIC,
+    SNIFF_BYTES,
+    STDIN,
+    ZIP_MAGIC,
+    detect_binary,
+    detect_format,
+    looks_like_document,
 )
+from pipeline.ingest.epub import parse_epub
+from pipeline.ingest.extract import main_text_vote
+from pipeline.ingest.feedexport import parse_feed_export
+from pipeline.ingest.feeds import parse_feed
+from pipeline.ingest.html import parse_html
+from pipeline.ingest.markdown import parse_markdown
+from pipeline.ingest.office import parse_docx
+from pipeline.ingest.pdf import parse_pdf
+from pipeline.ingest.text import parse_text
 from pipeline.settings import IngestSettings
 
-STDIN = "-"
-
-_MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-_HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-# Text files that are data or code, not articles: skipped when expanding a directory.
+# Text files that are data or code, not articles: skipped when expanding a directory (feeds
+# among .xml/.rss/.atom files are read; see detect.looks_like_document).
 SKIP_EXTENSIONS = frozenset(
     {
         *(".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".tmx", ".xliff", ".xlf", ".po"),
@@ -48,24 +55,29 @@ SKIP_EXTENSIONS = frozenset(
 SKIP_STEMS = frozenset(
     {"readme", "license", "licence", "changelog", "copying", "notice", "authors"}
 )
-_SNIFF_BYTES = 8192
-_HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
-_BLOCK_TAG = re.compile(r"</(?:p|div|h[1-6]|li|article|section|table|td|blockquote)\s*>", re.I)
-_MIN_BLOCK_TAGS = 3
-_TITLE_MAX_CJK = 40
-_TITLE_MAX_LATIN = 100
-_SENTENCE_END = tuple("。！？!?.…；;，,：:")
 _RESERVED_IDS = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 _ID_MAX = 80
+_CONTAINER = re.compile(r"<(?:article|main)[\s>]|role\s*=\s*[\"']?main", re.I)
+Dropped = list[tuple[str, str]]
+Parts = list[tuple[Metadata, list[Candidate]]]
 
 
-def read_document(path: str, settings: IngestSettings, stdin: bytes | None = None) -> Document:
-    """Read and parse one file; ``"-"`` reads ``stdin`` (or ``sys.stdin.buffer`` when ``None``)."""
+@dataclass
+class Parsed:
+    """One document read from a file, and the ``(rule, text)`` lines dropped as chrome."""
+
+    doc: Document
+    dropped: Dropped
+
+
+def read_documents(path: str, settings: IngestSettings, stdin: bytes | None = None) -> list[Parsed]:
+    """Read and parse one file (a feed gives one document per item); ``"-"`` reads ``stdin``
+    (or ``sys.stdin.buffer`` when ``None``)."""
     if path == STDIN:
         data = stdin if stdin is not None else sys.stdin.buffer.read()
-        return parse_bytes(data, STDIN, settings)
+        return parse_documents(data, STDIN, settings)
     target = Path(path)
     try:
         data = target.read_bytes()
@@ -77,106 +89,94 @@ def read_document(path: str, settings: IngestSettings, stdin: bytes | None = Non
         raise _error("permission denied; make the file readable", path) from None
     except OSError as exc:
         raise _error(f"cannot read the file ({exc.strerror}); check the path", path) from None
-    return parse_bytes(data, path, settings)
+    return parse_documents(data, path, settings)
+
+
+def read_document(path: str, settings: IngestSettings, stdin: bytes | None = None) -> Document:
+    """The first (for most files the only) document of :func:`read_documents`."""
+    return read_documents(path, settings, stdin)[0].doc
 
 
 def parse_bytes(data: bytes, name: str, settings: IngestSettings) -> Document:
-    """Decode, detect the format, extract article blocks; ``name`` is the path shown in errors."""
-    return explain_bytes(data, name, settings)[0]
+    """The first document of :func:`parse_documents` (``name`` is the path shown in errors)."""
+    return parse_documents(data, name, settings)[0].doc
 
 
-def explain_bytes(
-    data: bytes, name: str, settings: IngestSettings
-) -> tuple[Document, list[tuple[str, str]]]:
-    """:func:`parse_bytes` plus the ``(rule, text)`` lines dropped as chrome (for --verbose)."""
-    decoded = decode_bytes(data, name, settings.encoding)
-    text = decoded.text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise _error("file has no text (only whitespace); give a file with article text", name)
-    fmt = detect_format(text, name)
-    meta, candidates = _parse(text, fmt)
-    built = build_blocks(candidates, meta)
-    if not any(b.kind != "title" for b in built.blocks):
-        raise _error(
-            f"no article text found (read as {fmt}; everything was page chrome or markup); "
-            "check that the file holds an article",
-            name,
-        )
-    doc = Document(
-        id=document_id(name),
-        path=name,
-        format=fmt,
-        encoding=decoded.encoding,
-        meta=meta,
-        blocks=built.blocks,
-    )
-    return doc, built.dropped
+def explain_bytes(data: bytes, name: str, settings: IngestSettings) -> tuple[Document, Dropped]:
+    """:func:`parse_bytes` plus the ``(rule, text)`` lines dropped as chrome."""
+    first = parse_documents(data, name, settings)[0]
+    return first.doc, first.dropped
 
 
-def _parse(text: str, fmt: DocumentFormat) -> tuple[Metadata, list[Candidate]]:
-    if fmt == "feed-html":
-        return parse_feed_export(text)
-    if fmt == "html":
-        return parse_html(text)
-    if fmt in ("markdown", "omnivore"):
-        return parse_markdown(text)
-    return Metadata(), text_candidates(text)
-
-
-def detect_format(text: str, name: str = "") -> DocumentFormat:
-    """How to read ``text``, decided by content; the extension only breaks Markdown/text ties."""
-    if looks_like_feed_export(text):
-        return "feed-html"
-    if looks_like_omnivore(text):
-        return "omnivore"
-    if has_front_matter(text):
-        return "markdown"
-    head = text[:_SNIFF_BYTES]
-    if _HTML_DOCUMENT.search(head[:2000]):
-        return "html"
-    signals = markdown_signals(text)
-    block_tags = len(_BLOCK_TAG.findall(head))
-    starts_with_tag = head.lstrip().startswith("<")
-    if signals < 2 and (block_tags >= _MIN_BLOCK_TAGS or (starts_with_tag and block_tags)):
-        return "html"
-    suffix = Path(name).suffix.lower() if name != STDIN else ""
-    if suffix in _HTML_EXTENSIONS and _BLOCK_TAG.search(head):
-        return "html"
-    if signals >= 2 or suffix in _MARKDOWN_EXTENSIONS:
-        return "markdown"
-    return "text"
-
-
-def text_candidates(text: str) -> list[Candidate]:
-    """Plain text: blank lines separate paragraphs; in Chinese text every line is a paragraph.
-
-    A short first line (after any chrome such as a date line) without closing punctuation,
-    followed by more text, is the title.
-    """
-    cjk = _mostly_cjk(text)
-    paragraphs: list[str] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
-        if cjk:
-            paragraphs.extend(lines)
-        elif lines:
-            paragraphs.append(" ".join(lines))
-    out = [Candidate("paragraph", p) for p in paragraphs]
-    first = next((i for i, c in enumerate(out) if chrome_rule(c) is None), None)
-    if first is not None and first < len(out) - 1 and _title_like(out[first].text, cjk):
-        out[first] = Candidate("title", out[first].text, level=1)
+def parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Parsed]:
+    """Decode, detect the format, extract each document's article blocks."""
+    fmt = detect_binary(data)
+    encoding = "binary"
+    if fmt is None:
+        if data.startswith(OLE_MAGIC):
+            raise _error("this is an old binary Office file (.doc/.xls); save it as .docx", name)
+        if data.startswith(ZIP_MAGIC):
+            raise _error(
+                "this ZIP package is not a readable Word (.docx) or EPUB file; re-save it as "
+                ".docx, or unzip it and pass the documents inside",
+                name,
+            )
+        decoded = decode_bytes(data, name, settings.encoding)
+        encoding = decoded.encoding
+        text = decoded.text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            raise _error("file has no text (only whitespace); give a file with article text", name)
+        fmt = detect_format(text, name)
+        parts = _parse_text(text, fmt, name)
+    else:
+        parts = _parse_binary(data, fmt, name)
+    base = document_id(name)
+    out: list[Parsed] = []
+    width = len(str(len(parts)))
+    for i, (meta, candidates) in enumerate(parts):
+        built = build_blocks(candidates, meta)
+        if not any(b.kind != "title" for b in built.blocks):
+            if len(parts) > 1:
+                continue  # a feed item with a title only: nothing to translate
+            raise _error(
+                f"no article text found (read as {fmt}; everything was page chrome or markup); "
+                "check that the file holds an article",
+                name,
+            )
+        doc_id = base if len(parts) == 1 else f"{base}-{i + 1:0{width}d}"
+        doc = Document(doc_id, name, fmt, encoding, meta, built.blocks)
+        out.append(Parsed(doc, built.dropped))
+    if not out:
+        raise _error(f"no article text found in any of the {len(parts)} items of this {fmt}", name)
     return out
 
 
-def _mostly_cjk(text: str) -> bool:
-    sample = text[:_SNIFF_BYTES]
-    letters = [ch for ch in sample if ch.isalpha()]
-    return bool(letters) and sum(1 for ch in letters if is_cjk(ch)) >= 0.3 * len(letters)
+def _parse_text(
+    text: str, fmt: DocumentFormat, name: str
+) -> list[tuple[Metadata, list[Candidate]]]:
+    if fmt == "feed":
+        items = parse_feed(text)
+        if not items:
+            raise _error("this feed has no items; check that the file is the whole feed", name)
+        return [(item.meta, item.candidates) for item in items]
+    if fmt == "feed-html":
+        return [parse_feed_export(text)]
+    if fmt == "html":
+        meta, candidates = parse_html(text)
+        if _CONTAINER.search(text) is None:  # no <article>/<main>: a layout zhen cannot see
+            candidates = main_text_vote(text, candidates)
+        return [(meta, candidates)]
+    if fmt in ("markdown", "omnivore"):
+        return [parse_markdown(text)]
+    return [parse_text(text)]
 
 
-def _title_like(line: str, cjk: bool) -> bool:
-    limit = _TITLE_MAX_CJK if cjk else _TITLE_MAX_LATIN
-    return len(line) <= limit and not line.endswith(_SENTENCE_END)
+def _parse_binary(data: bytes, fmt: DocumentFormat, name: str) -> Parts:
+    if fmt == "pdf":
+        return [parse_pdf(data, name)]
+    if fmt == "docx":
+        return [parse_docx(data, name)]
+    return [parse_epub(data, name)]
 
 
 def document_id(name: str) -> str:
@@ -221,8 +221,8 @@ def iter_discover(
             first = next(files, None)
             if first is None:
                 raise _error(
-                    "directory holds no HTML, Markdown or text documents; "
-                    "point at a folder of articles",
+                    "directory holds no HTML, Markdown, text, feed, Word, PDF or EPUB "
+                    "documents; point at a folder of articles",
                     raw,
                 )
         except PipelineError as exc:
@@ -264,14 +264,17 @@ def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path]:
 
 
 def _looks_like_document(path: Path) -> bool:
-    if path.suffix.lower() in SKIP_EXTENSIONS or path.stem.lower() in SKIP_STEMS:
-        return False
-    if not path.is_file():
+    if path.stem.lower() in SKIP_STEMS or not path.is_file():
         return False
     try:
         with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
     except OSError:
+        return False
+    suffix = path.suffix.lower()
+    if looks_like_document(head, suffix):
+        return True
+    if suffix in SKIP_EXTENSIONS:
         return False
     return bool(head.strip()) and sniff_binary(head) is None
 

@@ -110,16 +110,17 @@ class Recorder:
             os.close(fd)
         self._probes.clear()
 
-    def kept(self, source: str, fingerprint: str) -> list[Entry] | None:
-        """The complete, intact documents recorded for ``source`` with that ``fingerprint``
-        when resuming, else ``None`` (the input has to be done)."""
+    def kept(self, source: str, fingerprint: str, window: str) -> list[Entry] | None:
+        """The complete, intact documents recorded for ``source`` with that ``fingerprint``,
+        prepared in the same ``window``, when resuming; else ``None`` (the input has to be
+        done)."""
         if not self.resuming or not fingerprint:
             return None
         key = (source, fingerprint)
         if key in self._verdicts:  # asked when the input was found, asked again when written
             return self._verdicts.pop(key)
         parts = self.previous.by_source.get(source)
-        if not parts or parts[0][2].fingerprint != fingerprint:
+        if not parts or (parts[0][2].fingerprint, parts[0][2].window) != (fingerprint, window):
             return None
         entries = [entry for _, _, entry in parts]
         if len(entries) != entries[0].parts or not all(self._intact(e) for e in entries):

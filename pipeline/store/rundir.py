@@ -25,7 +25,8 @@ from pipeline.store.atomic import atomic_open, atomic_write_text
 
 
 def segment_record(seg: Segment) -> dict[str, Any]:
-    """One aligned pair as written to ``segments.jsonl``."""
+    """One aligned pair as written to ``segments.jsonl``; ``plain`` is the model's own sentence
+    where glossary enforcement changed it (empty otherwise), for comparing both."""
     return {
         "id": seg.id,
         "source": seg.source,
@@ -37,6 +38,7 @@ def segment_record(seg: Segment) -> dict[str, Any]:
         "terms_applied": seg.terms_applied,
         "terms_missed": seg.terms_missed,
         "flags": seg.flags,
+        "plain": seg.plain,
     }
 
 

@@ -41,7 +41,9 @@ class Entry:
     """One line of ``manifest.jsonl``: a complete document, where it came from, what it wrote.
 
     ``source`` is the input path as discovered and ``fingerprint`` the sha256 of its bytes;
-    ``part`` numbers the document among the ``parts`` its input gave (a feed gives several).
+    ``window`` keys the inputs it was prepared with (boilerplate is judged across them: it is
+    kept only while they are unchanged); ``part`` numbers the document among the ``parts`` its
+    input gave (a feed gives several).
     ``base`` is the id ingest gave it before it was made unique in the run. ``files`` are its
     own files, relative to the folder; ``documents`` and ``records`` are ``(offset, length)``
     of its bytes in ``documents.jsonl`` and ``segments.jsonl``. ``statuses`` and ``flags`` count
@@ -66,9 +68,14 @@ class Entry:
     records: tuple[int, int]
     statuses: Mapping[str, int] = field(default_factory=dict)
     flags: Mapping[str, int] = field(default_factory=dict)
+    window: str = ""
+    own_terms: tuple[Mapping[str, Any], ...] = ()
+    """The terms the document glosses itself, each with the segments it was applied in and
+    missed in (``applied``, ``missed``)."""
 
     def to_json(self) -> str:
         data = asdict(self) | {"statuses": dict(self.statuses), "flags": dict(self.flags)}
+        data["own_terms"] = [dict(row) for row in self.own_terms]
         return json.dumps(data, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -77,6 +84,7 @@ class Entry:
         raw["files"] = tuple(raw["files"])
         raw["documents"] = tuple(raw["documents"])
         raw["records"] = tuple(raw["records"])
+        raw["own_terms"] = tuple(raw.get("own_terms", ()))
         return cls(**raw)
 
 

@@ -89,3 +89,29 @@ def test_glossary_export_tbx2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert b"<martif" in dest.read_bytes()
+
+
+def test_glossary_explain_shows_matches_and_why_forms_were_passed_over(tmp_path: Path) -> None:
+    shipped = ["--glossary", str(REPO / "glossaries" / "arms-control.tsv")]
+    result = runner.invoke(
+        app, ["glossary", "explain", "辛辛那提以北约15英里，北约回应。", *shipped]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert lines == [
+        [
+            "-",
+            "5-7",
+            "北约",
+            "✗",
+            "nato",
+            "approved",
+            "约 reads with the number after it (以北|约15英里)",
+        ],
+        ["-", "12-14", "北约", "→", "nato", "approved", ""],
+    ]
+    doc = tmp_path / "doc.txt"
+    doc.write_text("美国国务院官员说。\n\n这名国务院官员表示。\n", encoding="utf-8")
+    result = runner.invoke(app, ["glossary", "explain", str(doc), *shipped])
+    assert result.exit_code == 0, result.output
+    assert "refers back to us-state-department" in result.stdout.splitlines()[-1]

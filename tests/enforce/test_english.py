@@ -6,10 +6,7 @@ import pytest
 from enforce.test_passes import GLOSSARY
 
 from pipeline.enforce.english import (
-    Edit,
-    apply_edits,
     find_placeholders,
-    indefinite_article,
     pluralize,
     takes_article,
     term_success,
@@ -58,19 +55,6 @@ def test_pluralize(phrase: str, plural: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("phrase", "article"),
-    [
-        ("ICBM", "an"), ("SLBM", "an"), ("HGV", "an"), ("MTCR", "an"), ("IAEA", "an"),
-        ("NATO", "a"), ("MIRV", "a"), ("THAAD", "a"), ("UNSC", "a"), ("DF-41", "a"),
-        ("intercontinental ballistic missile", "an"), ("U.S. official", "a"),
-        ("unit", "a"), ("hour", "an"), ("submarine", "a"),
-    ],
-)  # fmt: skip
-def test_indefinite_article(phrase: str, article: str) -> None:
-    assert indefinite_article(phrase) == article
-
-
-@pytest.mark.parametrize(
     ("term_id", "form", "expected"),
     [
         ("nato", "full+abbr", True), ("nato", "abbr", False), ("iaea", "abbr", True),
@@ -82,25 +66,6 @@ def test_takes_article(term_id: str, form: str, expected: bool) -> None:
     term = GLOSSARY.get(term_id)
     assert term is not None
     assert takes_article(term, form) is expected  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("text", "edits", "expected"),
-    [
-        ("The the X", [Edit(4, 9, "the Pentagon")], "The Pentagon"),
-        ("An X here", [Edit(3, 4, "missile")], "A missile here"),
-        ("a missile now", [Edit(9, 9, "", "ICBM")], "a missile (ICBM) now"),
-        ("missile (ICBM) now", [Edit(7, 7, "", "ICBM")], "missile (ICBM) now"),
-        ("X.", [Edit(0, 1, "no first use")], "No first use."),
-        ("The U.S. X", [Edit(9, 10, "missile")], "The U.S. missile"),
-        ("Mr. X", [Edit(4, 5, "hao ren")], "Mr. hao ren"),
-        ("in X", [Edit(3, 4, "Taiwan Strait", article=True)], "in the Taiwan Strait"),
-        ("Taiwan X", [Edit(7, 8, "Ministry", article=True)], "Taiwan Ministry"),
-        ("2019X", [Edit(4, 5, "Expo")], "2019 Expo"),
-    ],
-)
-def test_apply_edits(text: str, edits: list[Edit], expected: str) -> None:
-    assert apply_edits(text, edits) == expected
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,13 @@ import pytest
 from pipeline.document import Segment
 from pipeline.enforce.draft import plan_slots
 from pipeline.enforce.english import term_success
-from pipeline.enforce.passes import enforce_and_translate
+from pipeline.enforce.passes import _with_own_terms, enforce_and_translate
 from pipeline.errors import PipelineError
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.terms import make_term
 from pipeline.glossary.tsv import load_glossaries
 from pipeline.packages.install import PackageInfo
-from pipeline.settings import EnforceSettings, Settings, TranslateSettings
+from pipeline.settings import STRATEGIES, EnforceSettings, Settings, TranslateSettings
 from pipeline.stats import TermStats, TranslateStats
 from pipeline.store.cache import TranslationCache
 
@@ -89,6 +89,7 @@ def run(
     segments: list[Segment], rule: Rule, style: str = "first", **kw: object
 ) -> tuple[FakeEngine, TranslateStats, TermStats]:
     engine = FakeEngine(rule)
+    kw.setdefault("strategies", STRATEGIES)  # every pass, prefix included
     settings = EnforceSettings(term_style=style, **kw)  # type: ignore[arg-type]
     translated, terms = enforce_and_translate(segments, engine, GLOSSARY, settings)
     return engine, translated, terms
@@ -97,7 +98,8 @@ def run(
 # ---------------------------------------------------------------- fallback paths
 
 PENTAGON = "五角大楼发出警告。"
-XT, ZX, INLINE = "XT1X发出警告。", "ZX1发出警告。", "the Pentagon发出警告。"
+# The inline pass's English is a protected span: the model sees it as a span token.
+XT, ZX, INLINE = "XT1X发出警告。", "ZX1发出警告。", "KX1X发出警告。"
 WRONG = {PENTAGON: "Wujiao warned.", XT: "It warned.", ZX: "It warned.", INLINE: "It warned."}
 
 
@@ -110,7 +112,7 @@ WRONG = {PENTAGON: "Wujiao warned.", XT: "It warned.", ZX: "It warned.", INLINE:
          "The Pentagon issued a warning.", "placeholder", []),
         ({**WRONG, ZX: "ZX1 warned."},
          None, "The Pentagon warned.", "placeholder-alt", ["term-fallback:placeholder-alt"]),
-        ({**WRONG, INLINE: "The Pentagon warned."}, None, "The Pentagon warned.", "inline",
+        ({**WRONG, INLINE: "KX1X warned."}, None, "The Pentagon warned.", "inline",
          ["term-fallback:inline"]),
         (WRONG, lambda p: f"{p} warned.", "The Pentagon warned.", "prefix",
          ["term-fallback:prefix"]),
@@ -160,7 +162,8 @@ def test_a_forced_prefix_that_failed_is_not_decoded_again() -> None:
     engine, _, terms = run(
         [seg(PENTAGON)], scripted(WRONG, lambda p: "It warned."), prefix_rounds=3
     )
-    assert [prefix for _, prefix in engine.calls] == [None, None, None, None, "XT1X"]
+    # plain, placeholder, placeholder-alt, then inline with its span retries (KX, XS, unmasked)
+    assert [prefix for _, prefix in engine.calls] == [None] * 6 + ["XT1X"]
     assert terms.extra_decodes == 4
 
 
@@ -173,7 +176,8 @@ def test_prefix_pass_keeps_the_most_likely_of_the_best_insertion_points() -> Non
         return [1.0 if "that XT1X" in t else 0.0 for t in targets]
 
     engine = FakeEngine(scripted(outputs, lambda p: f"{p} warned."))
-    enforce_and_translate([segment], engine, GLOSSARY, EnforceSettings(), scorer=scorer)
+    settings = EnforceSettings(strategies=STRATEGIES)
+    enforce_and_translate([segment], engine, GLOSSARY, settings, scorer=scorer)
     forced = [prefix for _, prefix in engine.calls if prefix is not None]
     assert len(forced) == 3 and "Says that XT1X" in forced
     assert segment.en == "Says that the Pentagon warned."
@@ -205,12 +209,13 @@ def test_cache_serves_every_pass_on_a_rerun(tmp_path: Path) -> None:
     }
     rule = scripted(outputs, lambda p: f"{p} warned.")
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
+        every = EnforceSettings(strategies=STRATEGIES)
         first = FakeEngine(rule)
-        enforce_and_translate([seg(PENTAGON)], first, GLOSSARY, EnforceSettings(), cache)
+        enforce_and_translate([seg(PENTAGON)], first, GLOSSARY, every, cache)
         again = FakeEngine(rule)
         segment = seg(PENTAGON)
-        enforce_and_translate([segment], again, GLOSSARY, EnforceSettings(), cache)
-    assert len(first.calls) == 5 and again.calls == []
+        enforce_and_translate([segment], again, GLOSSARY, every, cache)
+    assert len(first.calls) == 7 and again.calls == []  # inline: 3 span attempts
     assert segment.en == "The Pentagon warned." and segment.status == "cached"
 
 
@@ -253,12 +258,61 @@ def test_first_mention_is_per_document_and_in_document_order() -> None:
     ]
 
 
+# ---------------------------------------------------------------- the document's own terms
+
+ACTON = Glossary(
+    (make_term("doc:james-acton", "艾克顿", "James Acton", "Acton"),
+     make_term("doc:dcs", "直接商售", "DCS"),
+     make_term("doc:tts", "语音合成技术", "TTS"),
+     make_term("doc:pentagon", "五角大楼", "Pentagon Building"))
+)  # fmt: skip
+
+
+def run_own(segments: list[Segment], outputs: dict[str, str]) -> FakeEngine:
+    engine = FakeEngine(scripted(outputs))
+    settings = EnforceSettings()
+    enforce_and_translate(segments, engine, GLOSSARY, settings, document_terms={"d": ACTON})
+    return engine
+
+
+def test_document_terms_apply_in_their_document_full_first_then_the_surname() -> None:
+    segments = [seg("艾克顿（James Acton）指出。", n=0), seg("艾克顿说好。", n=1)]
+    segments.append(seg("艾克顿说好。", doc="other"))
+    engine = run_own(segments, {"XT1X指出。": "XT1X pointed out.", "XT1X说好。": "XT1X said yes."})
+    assert [s.en for s in segments[:2]] == ["James Acton pointed out.", "Acton said yes."]
+    assert [s.terms_applied for s in segments[:2]] == [["doc:james-acton"]] * 2
+    assert segments[2].terms_applied == []  # another document: not enforced there
+    assert ("艾克顿说好。", None) in engine.calls
+
+
+def test_approved_glossary_entries_win_over_document_terms() -> None:
+    segment = seg("五角大楼发出警告。")
+    run_own([segment], {"五角大楼发出警告。": "The Pentagon warned."})
+    assert segment.en == "The Pentagon warned." and segment.terms_applied == ["pentagon"]
+
+
+def test_a_bare_acronym_or_english_first_site_is_left_to_the_model() -> None:
+    first = seg("直接商售(DCS)需要一年。", n=0)
+    later = seg("直接商售很快。", n=1)
+    english_first = seg("通过TTS（语音合成技术）回答。", n=2)
+    outputs = {
+        "直接商售(KX1X)需要一年。": "Direct commercial sales (KX1X) take a year.",
+        "XT1X很快。": "XT1X is fast.",
+        "通过KX1X（语音合成技术）回答。": "Answered by KX1X (speech synthesis).",
+    }
+    run_own([first, later, english_first], outputs)
+    assert first.en == "Direct commercial sales (DCS) take a year." and first.terms_applied == []
+    assert later.en == "DCS is fast." and later.terms_applied == ["doc:dcs"]
+    assert english_first.en == "Answered by TTS (speech synthesis)."
+    assert english_first.terms_applied == []
+
+
 # ---------------------------------------------------------------- the real model
 
 
 @pytest.fixture(scope="module")
 def real_engine(real_package: PackageInfo):  # type: ignore[no-untyped-def]
-    from pipeline.translate import load_engine
+    from pipeline.translate.engine import load_engine
 
     return load_engine(real_package, TranslateSettings(beam=2, threads=2))
 
@@ -318,3 +372,25 @@ def test_real_samples_render_every_treaty_and_missile_term(real_engine, real_glo
         mine = [t for t in terms if t.id in wanted]
         assert term_success(segment.en, mine) == (len(mine), len(mine)), segment.en
         assert not wanted & set(segment.terms_missed), segment.en
+
+
+def test_prefix_is_not_a_default_strategy() -> None:
+    assert "prefix" not in EnforceSettings().strategies
+    assert EnforceSettings().strategies[-1] == "insert"
+
+
+def test_a_longer_document_term_that_spells_the_glossary_term_inside_it_wins() -> None:
+    glossary = Glossary((make_term("cruise", "巡航导弹", "cruise missile"),))
+    own = Glossary(
+        (
+            make_term("doc:glcm", "陆基巡航导弹", "ground-launched cruise missile", "GLCM"),
+            make_term("doc:x", "巡航", "cruising"),
+        ),
+        word_checks=False,
+    )
+    text = "他们部署了陆基巡航导弹。"
+    slots = _with_own_terms(text, plan_slots(text, glossary), own)
+    assert [(s.term.id, s.start, s.end) for s in slots] == [("doc:glcm", 5, 11)]
+    other = Glossary((make_term("doc:y", "陆基巡航导弹", "land missile"),), word_checks=False)
+    kept = _with_own_terms(text, plan_slots(text, glossary), other)
+    assert [s.term.id for s in kept] == ["cruise"]

@@ -9,19 +9,19 @@ import pytest
 
 from pipeline.executors import Job
 from pipeline.executors.local import LocalExecutor
-from pipeline.executors.steps import Work
+from pipeline.executors.steps import Work, windows
 from pipeline.packages.install import PackageInfo
 from pipeline.settings import Settings, TranslateSettings
 
 
-def _inputs(folder: Path, count: int) -> list[Work]:
+def _inputs(folder: Path, count: int) -> list[list[Work]]:
     folder.mkdir(parents=True, exist_ok=True)
-    works = []
+    paths = []
     for i in range(count):
         path = folder / f"d{i:02d}.txt"
         path.write_text(f"第{i}篇：中国试射了导弹。美国发表讲话。\n", encoding="utf-8")
-        works.append(Work(str(path), i))
-    return works
+        paths.append(str(path))
+    return list(windows(paths))
 
 
 def _job(tiny_package: PackageInfo, tmp_path: Path) -> Job:
@@ -33,7 +33,7 @@ def test_groups_grow_and_come_back_in_order_translated(
     tiny_package: PackageInfo, tmp_path: Path
 ) -> None:
     works = _inputs(tmp_path / "in", 12)
-    works[3].kept = True  # finished by an earlier run: passed through untouched
+    works[0][3].kept = True  # finished by an earlier run: passed through untouched
     groups = list(LocalExecutor(group_segments=(2, 4)).run(works, _job(tiny_package, tmp_path)))
     flat = [w for g in groups for w in g]
     assert [w.order for w in flat] == list(range(12))
@@ -48,26 +48,28 @@ def test_preparing_runs_at_most_one_group_ahead(
     tiny_package: PackageInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pipeline.executors.local as local
+    import pipeline.executors.steps as steps
 
+    monkeypatch.setattr(steps, "WINDOW_INPUTS", 2)
     prepared = []
-    real = local.prepare_work
+    real = local.prepare_window
 
-    def counting(work, settings, stdin=None):  # type: ignore[no-untyped-def]
-        prepared.append(work.order)
-        return real(work, settings, stdin)
+    def counting(window, settings, glossary=None, stdin=None):  # type: ignore[no-untyped-def]
+        prepared.extend(w.order for w in window)
+        return real(window, settings, glossary, stdin)
 
-    monkeypatch.setattr(local, "prepare_work", counting)
+    monkeypatch.setattr(local, "prepare_window", counting)
     ahead = []
     executor = LocalExecutor(group_segments=(2,))
     for group in executor.run(_inputs(tmp_path / "in", 20), _job(tiny_package, tmp_path)):
         ahead.append(len(prepared) - (group[-1].order + 1))
-    assert max(ahead) <= 3  # one group of one or two inputs, plus the one being prepared
+    assert max(ahead) <= 5  # a group waiting, and the next window being prepared
 
 
 def test_an_error_while_preparing_is_raised_in_the_caller(
     tiny_package: PackageInfo, tmp_path: Path
 ) -> None:
-    def broken() -> list[Work]:
+    def broken() -> list[list[Work]]:
         yield from _inputs(tmp_path / "in", 2)
         raise RuntimeError("discovery broke")
 

@@ -48,7 +48,7 @@ def test_ray_gives_the_local_executors_outputs(
     inputs = [str(SAMPLES)]
     local = translate_run(inputs, settings, RunOptions(tmp_path / "local", model_dirs,
                                                        use_cache=False))  # fmt: skip
-    executor = RayExecutor(RayOptions(actors=1), batch_inputs=2)
+    executor = RayExecutor(RayOptions(actors=1))
     try:
         remote = translate_run(
             inputs,

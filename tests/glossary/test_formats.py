@@ -59,7 +59,7 @@ def test_add_term_creates_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "new" / "g.tsv"
     add_term(path, NEW)
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "\t".join(COLUMNS),
+        "\t".join(COLUMNS[:-1]),
         "thaad2\t萨德系统\tTHAAD system\t\t\t\tproposed",
     ]
 
@@ -318,3 +318,17 @@ def test_unreadable_sources(tmp_path: Path) -> None:
         import_glossary(tmp_path / "nope.tbx")
     with pytest.raises(GlossaryError, match="directory"):
         import_glossary(tmp_path, "tsv")
+
+
+def test_context_rules_travel_through_tbx(tmp_path: Path) -> None:
+    from pipeline.glossary.collection import Glossary
+    from pipeline.glossary.formats import export_glossary, import_glossary
+    from pipeline.glossary.terms import make_term
+
+    term = make_term(
+        "mnd", "国防部", "Ministry of National Defense", "MND", context="place:中国|台湾"
+    )
+    path = tmp_path / "g.tbx"
+    export_glossary(Glossary((term,)), path)
+    assert "<note>context: place:中国|台湾</note>" in path.read_text(encoding="utf-8")
+    assert import_glossary(path).get("mnd").context == "place:中国|台湾"  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.glossary.collection import Glossary, match_terms
-from pipeline.glossary.terms import Term
+from pipeline.glossary.terms import Term, make_term
 from pipeline.glossary.tsv import load_glossary
 from pipeline.settings import NormalizeSettings
 
@@ -51,7 +51,8 @@ def names() -> Glossary:
         # Latin forms: case-insensitive, word boundaries, plural s
         ("ICBMX", []),
         ("xICBM", []),
-        ("icbm", [("icbm", "icbm")]),
+        ("icbm", []),
+        ("ICBM", [("ICBM", "icbm")]),
         ("ICBMs", [("ICBMs", "icbm")]),
         ("ICBMsx", []),
         ("已发展ICBM和SLBM", [("ICBM", "icbm"), ("SLBM", "slbm")]),
@@ -132,7 +133,8 @@ def test_not_a_gloss(arms: Glossary, text: str) -> None:
         ("艾克顿（James Acton）说", ["james-acton"]),
         ("推进一带一路倡议和人类命运共同体", ["bri", "shared-future"]),
         ("外交部长发言人", ["foreign-minister", "spokesperson"]),
-        ("BRI projects", ["bri"]),
+        ("推进BRI项目", ["bri"]),
+        ("BRI projects", []),
     ],
 )
 def test_names_glossary(names: Glossary, text: str, expected: list[str]) -> None:
@@ -182,3 +184,103 @@ def test_large_generated_glossary_matches_every_term() -> None:
     text = "，".join(forms[i] for i in picks)
     found = [m.term.id for m in match_terms(text, glossary)]
     assert found == [f"t{i}" for i in picks]
+
+
+# ---------------------------------------------------------------- Chinese words and context
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Glossary:
+    from pipeline.glossary.tsv import load_glossaries
+
+    return load_glossaries([ARMS, ROOT / "glossaries" / "cross-strait.tsv"], AUTO)
+
+
+@pytest.mark.parametrize(
+    ("text", "matched", "reason"),
+    [
+        # the match would end inside a longer word: another noun
+        ("国防部门的官员", [], "ends inside the word 国防部门"),
+        ("《解放军报》评论", ["pla-daily"], None),
+        ("其中共有15人", [], "ends inside the word 共有"),
+        # a number after 约 ("about"): 以北|约15, although jieba reads 以|北约|15
+        ("辛辛那提以北约15英里", [], "约 reads with the number after it (以北|约15英里)"),
+        ("以北约为首的联军", ["nato"], None),
+        ("北约约15万兵力", ["nato"], None),
+        # the rest of the word is a word of its own: the term stands
+        ("北约组织", ["nato"], None),
+        ("中国人民解放军海军", ["pla-navy"], None),
+        # a place name starting the word qualifies the term
+        ("中国国防部和人民解放军未派代表与会", ["china-mnd", "pla"], None),
+        # listed longer entries win by longest match
+        ("王外交部长和王子龙会见", ["foreign-minister"], None),
+        ("国防部长魏凤和", ["defense-minister"], None),
+        ("联合国教科文组织", ["unesco"], None),
+        ("对台军售", ["arms-sales-to-taiwan"], None),
+    ],
+)  # fmt: skip
+def test_matches_respect_chinese_words(
+    shipped: Glossary, text: str, matched: list[str], reason: str | None
+) -> None:
+    found, skipped = shipped.matcher().explain(text)
+    assert [m.term.id for m in found] == matched
+    assert [s.reason for s in skipped] == ([reason] if reason else [])
+
+
+def test_a_cut_word_lets_a_shorter_term_start_inside_it() -> None:
+    g = Glossary(
+        (
+            Term("mnd", ("国防部",), "Ministry of National Defense"),
+            Term("defense", ("国防",), "national defense"),
+        )
+    )
+    found, skipped = g.matcher().explain("国防部长说")
+    assert [(m.form, m.term.id) for m in found] == [("国防", "defense")]
+    assert [s.form for s in skipped] == ["国防部"]
+
+
+def test_place_qualifiers_are_recorded(shipped: Glossary) -> None:
+    found = shipped.matcher().scan("台湾国防部与美国防部")
+    assert [(m.term.id, m.qualifier) for m in found] == [("china-mnd", "台湾"), ("us-dod", "")]
+    assert shipped.matcher().scan("俄国防部")[0].qualifier == "俄"
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("mac版本：", []),
+        ("陆委会（MAC）表示", ["mac"]),
+        ("缺点（despite the PLA’s progress", []),
+        ("例如PLNS MOU，由于", ["mou"]),
+        ("已发展ICBM和SLBM", ["icbm", "slbm"]),
+    ],
+)
+def test_latin_forms_need_capitals_and_are_not_matched_in_english_prose(
+    shipped: Glossary, text: str, matched: list[str]
+) -> None:
+    assert [m.term.id for m in match_terms(text, shipped)] == matched
+
+
+def test_shipped_glossaries_fix_the_everyday_names(shipped: Glossary) -> None:
+    text = "蔡英文和民进党拒绝九二共识，立法院通过新台币2400亿元预算，国台办回应。"
+    rendered = {m.term.id: m.term.en for m in match_terms(text, shipped)}
+    assert rendered == {
+        "tsai-ing-wen": "Tsai Ing-wen",
+        "dpp": "Democratic Progressive Party",
+        "consensus-1992": "1992 Consensus",
+        "legislative-yuan": "Legislative Yuan",
+        "nt-dollar": "NT$",
+        "tao": "Taiwan Affairs Office",
+    }
+    taiwan = "蔡英文和民進黨拒絕九二共識，立法院通過新臺幣2400億元預算，國台辦回應。"
+    assert [m.term.id for m in match_terms(taiwan, shipped)] == list(rendered)
+
+
+def test_a_documents_own_name_matches_where_the_segmenter_glues_it_to_a_verb() -> None:
+    """jieba reads 韩儒伯说 as one word: a glossary name there is refused, but a name the
+    document glosses itself is declared a word by the document, so it matches."""
+    name = make_term("doc:hammond", "韩儒伯", "Rupert Hammond-Chambers")
+    text = "协会会长韩儒伯说，他知道。"
+    assert match_terms(text, Glossary((name,))) == []
+    (found,) = match_terms(text, Glossary((name,), word_checks=False))
+    assert (found.start, found.end) == (4, 7)

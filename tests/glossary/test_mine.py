@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.mine import extract_candidates, term_stats, terms_frame, write_candidates
+from pipeline.glossary.terms import COLUMNS
 from pipeline.glossary.tsv import load_glossary, parse_glossary
 from pipeline.settings import NormalizeSettings
 
@@ -35,7 +36,8 @@ def _rows(frame) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 def test_terms_frame(arms: Glossary) -> None:
     frame = terms_frame(arms)
     assert frame.height == len(arms)
-    assert frame.columns == ["id", "zh", "en", "abbr", "accept", "note", "status", "line"]
+    assert frame.columns == [*COLUMNS, "line"]
+    assert "context" in COLUMNS
     assert frame.row(0, named=True)["id"] == arms.terms[0].id
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary.collection import Glossary, match_terms
-from pipeline.glossary.terms import COLUMNS, Term
+from pipeline.glossary.formats import save_glossary
+from pipeline.glossary.terms import COLUMNS, Term, make_term
 from pipeline.glossary.tsv import (
     load_glossaries,
     load_glossary,
@@ -117,7 +119,7 @@ ROW = "icbm\t洲际弹道导弹\tintercontinental ballistic missile\tICBM\t\t\ta
         (tsv("m\t导弹||飞弹\tmissile\t\t\t\tapproved"), "empty-part", 2, "warning"),
         (tsv("m\t导弹|\tmissile\t\t\t\tapproved"), "empty-part", 2, "warning"),
         (tsv("m\t导弹\tmissile\t\t\tapproved"), "column-count", 2, "error"),
-        (tsv("m\t导弹\tmissile\t\t\t\tapproved\textra"), "column-count", 2, "error"),
+        (tsv("m\t导弹\tmissile\t\t\t\tapproved\t\textra"), "column-count", 2, "error"),
         ("id\tzh\tabbr\nm\t导弹\t\n", "missing-column", 1, "error"),
         ("id\tzh\ten\nm\t导弹\tmissile\n", "missing-column", 1, "warning"),
         (HEADER + "\tcomment\n", "unknown-column", 1, "error"),
@@ -224,3 +226,54 @@ def test_merge_takes_abbreviations_too() -> None:
     second = Glossary((Term("b", ("台湾国防部",), "Taiwan's Ministry of National Defense", "MND"),))
     merged = merge_glossaries([first, second])
     assert [(t.id, t.abbr) for t in merged] == [("a", ""), ("b", "MND")]
+
+
+# ---------------------------------------------------------------- context rules and blockers
+
+
+def test_context_column_is_optional_and_quiet() -> None:
+    text = "id\tzh\ten\tabbr\taccept\tnote\tstatus\nm\t导弹\tmissile\t\t\t\tapproved\n"
+    terms, issues = parse_glossary(text)
+    assert [t.context for t in terms] == [""] and issues == []
+
+
+def test_rows_may_leave_out_an_empty_trailing_context_cell() -> None:
+    rows = ["m\t导弹\tmissile\t\t\t\tapproved", "d\t国防部\tMND\t\t\t\tapproved\tplace:中国"]
+    terms, issues = parse_glossary(tsv(*rows))
+    assert [t.context for t in terms] == ["", "place:中国"] and issues == []
+
+
+@pytest.mark.parametrize(
+    ("row", "code"),
+    [
+        ("m\t导弹\tmissile\t\t\t\tapproved\tcountry:中国", "bad-context"),
+        ("m\t导弹\tmissile\t\t\t\tapproved\tdoc:", "bad-context"),
+        ("m\t导弹\t\t\t\t\tproposed", "empty-field"),
+    ],
+)
+def test_bad_context_rules_are_errors(row: str, code: str) -> None:
+    terms, issues = parse_glossary(tsv(row))
+    assert terms == [] and [(i.code, i.line, i.severity) for i in issues] == [(code, 2, "error")]
+
+
+def test_a_blocker_needs_no_rendering_but_may_not_share_a_form() -> None:
+    terms, issues = parse_glossary(tsv("b\t外交部长\t\t\t\tnot a term\tblocked"))
+    assert [(t.id, t.en, t.status) for t in terms] == [("b", "", "blocked")] and issues == []
+    _, issues = parse_glossary(tsv(ROW, "b\t洲际弹道导弹\t\t\t\t\tblocked"))
+    assert [i.code for i in issues] == ["conflict"]
+
+
+def test_context_round_trips_through_tsv_and_is_left_out_when_unused(tmp_path: Path) -> None:
+    path = tmp_path / "g.tsv"
+    with_rule = make_term("d", "国防部", "MND", context="place:中国|台湾")
+    save_glossary([with_rule, make_term("m", "导弹", "missile")], path)
+    assert load_glossary(path).get("d") == replace(with_rule, line=2, file=str(path))
+    save_glossary([make_term("m", "导弹", "missile")], path)
+    assert "context" not in path.read_text(encoding="utf-8")
+
+
+def test_shipped_glossaries_are_clean() -> None:
+    for name in ("arms-control.tsv", "cross-strait.tsv"):
+        assert validate(ROOT / "glossaries" / name, AUTO) == []
+    terms = load_glossary(ROOT / "glossaries" / "cross-strait.tsv").terms
+    assert all(t.note for t in terms), "every entry names its authority"

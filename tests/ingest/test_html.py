@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipeline.ingest.html import collapse_ws, element_rule
-from pipeline.ingest.read import parse_bytes
+from pipeline.ingest.inline import collapse_ws
+from pipeline.ingest.read import explain_bytes, parse_bytes
 from pipeline.settings import IngestSettings
-
-
-@pytest.mark.parametrize(
-    ("tag", "attrs", "rule"),
-    [
-        ("script", {}, "non-content-tag"),
-        ("style", {}, "non-content-tag"),
-        ("nav", {}, "non-content-tag"),
-        ("aside", {}, "non-content-tag"),
-        ("footer", {}, "non-content-tag"),
-        ("form", {}, "non-content-tag"),
-        ('asidedata-org-name=""data-org-type=""', {}, "malformed-aside"),
-        ("p", {"hidden": None}, "hidden"),
-        ("div", {"style": "display: none"}, "hidden"),
-        ("div", {"aria-hidden": "true"}, "hidden"),
-        ("div", {"data-selfpromo-newsletter": None}, "chrome-signature"),
-        ("div", {"data-selfpromo-app": None}, "chrome-signature"),
-        ("span", {"data-root-share": None}, "chrome-signature"),
-        ("share-button", {"v-on:open": "openModal"}, "chrome-signature"),
-        ("divdata-article-list", {}, "chrome-signature"),
-        ("a", {"href": "/x", "data-article-item-link": None}, "chrome-signature"),
-        ("div", {"class": "social-share bar"}, "chrome-signature"),
-        ("section", {"id": "comments"}, "chrome-signature"),
-        ("div", {"class": "related-posts"}, "chrome-signature"),
-        ("div", {"class": "article-body"}, None),
-        ("div", {"class": "shared-memory-notes"}, None),
-        ("p", {}, None),
-        ("article", {"class": "share"}, None),
-        ("body", {"data-share": "1"}, None),
-    ],
-)
-def test_element_rules(tag: str, attrs: dict[str, str | None], rule: str | None) -> None:
-    assert element_rule(tag, attrs) == rule
 
 
 def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
@@ -75,7 +44,7 @@ def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
             "<p>正文。</p><br><hr><div>获取更多RSS：<br><a href='https://feedx.net'>https://feedx.net</a></div>",
             ["正文。"],
         ),
-        ("<div>11/12/2023 - 14:21</div><img src='a.jpg'><p>正文。</p>", ["正文。"]),
+        ("<div>11/12/2023 - 14:21</div><img src='a.jpg'><p>正文。</p>", ["![](a.jpg)", "正文。"]),
         (
             "<p>正文。</p><script>var a = '脚本';</script><style>p{}</style>"
             "<noscript>请启用</noscript>",
@@ -87,14 +56,14 @@ def blocks(html: str, name: str = "page.html") -> list[tuple[str, str]]:
         ("<p>美国<a href='/search?q=国务院'>国务院</a>表示。</p>", ["美国国务院表示。"]),
         ("<p>第一行<br>第二行</p>", ["第一行", "第二行"]),
         ("<p>中文\n  换行</p><p>English\nwrap</p>", ["中文换行", "English wrap"]),
-        ("<p>  <strong>导语。   </strong>  </p>", ["导语。"]),
+        ("<p>  <strong>导语。   </strong>  </p>", ["**导语。**"]),
         ("<p>A&nbsp;B&amp;C</p>", ["A B&C"]),
         ("<p>漢<ruby>字<rp>(</rp><rt>zì</rt><rp>)</rp></ruby>。</p>", ["漢字。"]),
         ("<p>前文<script>ad()</script>后文。</p>", ["前文后文。"]),
         (
             "<div><p>正文<a href='/x'>链接</a>。</p><h3>相关阅读</h3>"
             "<ul><li><a href='/a'>旧闻</a></li></ul><p>后记。</p></div>",
-            ["正文链接。", "后记。"],
+            ["正文[链接](/x)。", "后记。"],
         ),
         (
             "<div><p>正文。</p><h3>相关阅读</h3><p>无链接的说明。</p></div>",
@@ -123,7 +92,12 @@ def test_page_chrome_outside_article_is_dropped_and_header_headline_kept() -> No
         "<figure><img src='x.jpg'><figcaption>图片说明</figcaption></figure></article>"
         "<aside><p>热门</p></aside><footer>版权</footer></body></html>"
     )
-    assert blocks(html) == [("title", "标题"), ("paragraph", "正文。"), ("caption", "图片说明")]
+    assert blocks(html) == [
+        ("title", "标题"),
+        ("paragraph", "正文。"),
+        ("image", "![](x.jpg)"),
+        ("caption", "图片说明"),
+    ]
 
 
 def test_longest_article_wins_and_main_is_used_without_article() -> None:
@@ -136,10 +110,10 @@ def test_longest_article_wins_and_main_is_used_without_article() -> None:
 def test_role_heading_levels_and_lists() -> None:
     html = "<div role='heading' aria-level='3'>小标题</div><ol><li>甲<ul><li>乙</li></ul></li></ol>"
     doc = parse_bytes(html.encode(), "p.html", IngestSettings())
-    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
-        ("heading", 3, "小标题"),
-        ("list_item", 0, "甲"),
-        ("list_item", 0, "乙"),
+    assert [(b.kind, b.level, b.marker, b.text) for b in doc.blocks] == [
+        ("heading", 3, "", "小标题"),
+        ("list_item", 0, "1.", "甲"),
+        ("list_item", 1, "-", "乙"),
     ]
 
 
@@ -166,3 +140,98 @@ def test_site_name_suffix_is_stripped_from_the_title() -> None:
     doc = parse_bytes(html.encode(), "p.html", IngestSettings())
     assert doc.meta.title == "军控会谈"
     assert doc.blocks[0].text == "军控会谈"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<p>用<code>zhen --help</code>查看，<b>粗体</b>、<em>斜体</em>和"
+            "<a href='https://a.b/c'>链接</a>。</p>",
+            [("paragraph", "用`zhen --help`查看，**粗体**、*斜体*和[链接](https://a.b/c)。")],
+        ),
+        (
+            "<div><i>  记者甲 （综合报道）<br>2020-10-11T09:33:25.855Z</i></div><p>正文。</p>",
+            [("paragraph", "*记者甲 （综合报道）*"), ("paragraph", "正文。")],
+        ),
+        (
+            "<pre><code class='language-python'>def f():\n    return 1\n</code></pre>",
+            [("code", "def f():\n    return 1")],
+        ),
+        (
+            "<p>正文。</p><img src='data:image/gif;base64,R0l' data-src='real.jpg' alt='图'>"
+            "<img src='pixel.gif' width='1' height='1'>",
+            [("paragraph", "正文。"), ("image", "![图](real.jpg)")],
+        ),
+        (
+            "<img src='a.jpg'><div><small>周六在平壤举行的阅兵式。</small></div><p>正文。</p>",
+            [
+                ("image", "![](a.jpg)"),
+                ("caption", "周六在平壤举行的阅兵式。"),
+                ("paragraph", "正文。"),
+            ],
+        ),
+        (
+            "<p>段落中的图 <img src='i.png' alt='示意'> 说明。</p>",
+            [("paragraph", "段落中的图 ![示意](i.png) 说明。")],
+        ),
+        (
+            "<p>字面的 *星号* 与 [括号](不是链接)</p>",
+            [("paragraph", "字面的 \\*星号\\* 与 [括号\\](不是链接)")],
+        ),
+    ],
+)
+def test_inline_markup_and_block_structure_come_through(
+    html: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [kt for kt in blocks(html) if kt[0] != "title"] == expected
+
+
+def test_a_data_table_gives_one_block_per_cell_and_a_layout_table_its_text() -> None:
+    html = (
+        "<table><thead><tr><th>国家</th><th>数量</th></tr></thead>"
+        "<tbody><tr><td>美国</td><td><b>3</b></td></tr></tbody></table>"
+        "<table><tr><td><p>布局表格里的正文。</p><table><tr><td>嵌套</td></tr></table></td></tr></table>"
+    )
+    doc = parse_bytes(html.encode(), "t.html", IngestSettings())
+    assert [(b.kind, b.table, b.row, b.col, b.text) for b in doc.blocks] == [
+        ("table_cell", 0, 0, 0, "国家"),
+        ("table_cell", 0, 0, 1, "数量"),
+        ("table_cell", 0, 1, 0, "美国"),
+        ("table_cell", 0, 1, 1, "**3**"),
+        ("paragraph", -1, -1, -1, "布局表格里的正文。"),
+        ("paragraph", -1, -1, -1, "嵌套"),
+    ]
+
+
+def test_ordered_list_markers_follow_start_and_nesting() -> None:
+    html = (
+        "<ol start='3'><li>三</li><li>四<ol><li>四之一</li></ol></li></ol>"
+        "<blockquote><blockquote>深</blockquote></blockquote>"
+    )
+    doc = parse_bytes(html.encode(), "l.html", IngestSettings())
+    assert [(b.kind, b.level, b.marker, b.text) for b in doc.blocks] == [
+        ("list_item", 0, "3.", "三"),
+        ("list_item", 0, "4.", "四"),
+        ("list_item", 1, "1.", "四之一"),
+        ("quote", 1, "", "深"),
+    ]
+
+
+def test_a_div_page_loses_its_chrome_and_keeps_the_title_before_the_site_suffix() -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "ingest" / "unseen" / "divsoup.html"
+    doc = parse_bytes(path.read_bytes(), "divsoup.html", IngestSettings())
+    assert doc.meta.title == "海军新型驱逐舰完成首次远海训练"
+    assert doc.meta.published == "2024-03-01T10:00:00"
+    assert [b.kind for b in doc.blocks] == ["title", "paragraph", "paragraph", "paragraph"]
+
+
+def test_skipped_elements_and_text_outside_the_article_are_listed_as_dropped() -> None:
+    data = (Path(__file__).resolve().parents[1] / "data" / "ingest" / "page.html").read_bytes()
+    doc, dropped = explain_bytes(data, "page.html", IngestSettings())
+    assert ("outside-article", "热门文章") in dropped
+    assert ("related-list", "旧闻一") in dropped
+    assert ("chrome-signature", "分享到推特") in dropped
+    assert ("hidden", "隐藏的文字") in dropped
+    assert all("不应出现的脚本文字" not in text for _, text in dropped)  # scripts are not text
+    assert "热门文章" not in "".join(b.text for b in doc.blocks)

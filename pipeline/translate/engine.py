@@ -1,11 +1,9 @@
-"""Translate sentences with an Argos package, driving CTranslate2 and SentencePiece directly.
+"""The engine: an Argos package driven through CTranslate2 and SentencePiece directly.
 
 Argos Translate's own runtime needs stanza (and so torch) for sentence splitting; zhen already
 has sentences, so it only needs the model. :func:`load_engine` loads a package once per
-process; :func:`translate_texts` adds what a document run needs on top of the raw batch call:
-it drops duplicates, passes through text with nothing to translate, consults the cache, sorts
-by length and batches by tokens (padding wastes least when lengths are close), commits each
-batch to the cache, and puts results back in input order.
+process; batches are sorted by length and cut by tokens (:func:`make_batches`), since padding
+wastes least when lengths are close.
 """
 
 from __future__ import annotations
@@ -15,28 +13,32 @@ import hashlib
 import json
 import os
 import re
-import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.chars import CJK_LETTER_RE
-from pipeline.document import Segment, SegmentStatus
 from pipeline.errors import ModelError, SettingsError, TranslateError
 from pipeline.packages import PackageInfo, fingerprint
 from pipeline.settings import TranslateSettings
-from pipeline.stats import TranslateStats
-from pipeline.store.cache import TranslationCache, normalize_source
 
-DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True, "length_penalty": 1.0}
-"""Fixed decoding options; part of the cache namespace, so changing them invalidates the cache."""
+DECODER_OPTIONS: dict[str, object] = {"replace_unknowns": True}
+"""Fixed decoding options; with the settings' own (:func:`decoder_options`) part of the cache
+namespace, so changing them invalidates the cache."""
+
+
 DETOKENIZER_VERSION = 1
 """Bump when :func:`detokenize` changes: it is part of the cache namespace."""
+
+
 _SPLIT_APOSTROPHE = re.compile(r"(?<=\w) ' (?=(?:s|t|re|ve|ll|d|m)\b)")
+
+
 _MAX_PIECE = 32
 """Longest vocabulary piece tried when splitting a target prefix."""
+
+
 _SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>", "<blank>"})
 
 SCORE_BATCH_TOKENS = 256
@@ -193,7 +195,7 @@ class Engine:
             "beam": self.settings.beam,
             "max_decoding_length": self.settings.max_decoding_length,
             "target_prefix": self.package.target_prefix,
-            "decoder": DECODER_OPTIONS,
+            "decoder": decoder_options(self.settings),
             "detokenizer": DETOKENIZER_VERSION,
         }
 
@@ -231,9 +233,18 @@ class Engine:
             max_decoding_length=self.settings.max_decoding_length,
             max_batch_size=self.settings.batch_tokens,
             batch_type="tokens",
-            **DECODER_OPTIONS,
+            **decoder_options(self.settings),
         )
         return [detokenize(r.hypotheses[0], package_prefix) for r in results]
+
+
+def decoder_options(settings: TranslateSettings) -> dict[str, object]:
+    """CTranslate2 decoding options for ``settings``; ``no_repeat_ngram_size`` only when set,
+    so runs without it keep the cache namespace they had before it existed."""
+    options = {**DECODER_OPTIONS, "length_penalty": settings.length_penalty}
+    if settings.no_repeat_ngram_size:
+        options["no_repeat_ngram_size"] = settings.no_repeat_ngram_size
+    return options
 
 
 def detokenize(tokens: Sequence[str], strip_prefix: Sequence[str] = ()) -> str:
@@ -314,103 +325,3 @@ def make_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
-
-
-@dataclass
-class _Outcome:
-    """Per-input results of one :func:`_translate` call."""
-
-    texts: list[str]
-    statuses: list[SegmentStatus]
-    batches: int = 0
-    chars: int = 0
-
-
-def _translate(
-    texts: Sequence[str],
-    engine: TextEngine,
-    cache: TranslationCache | None,
-    progress: Progress | None,
-) -> _Outcome:
-    """The shared core of :func:`translate_texts` and :func:`translate_segments`."""
-    out = _Outcome(list(texts), ["skipped" for _ in texts])
-    positions: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        if needs_translation(text):
-            positions.setdefault(normalize_source(text), []).append(i)
-    namespace = engine.cache_namespace if cache is not None else ""
-    hits = cache.get_many(namespace, positions) if cache is not None else {}
-    for source, english in hits.items():
-        for i in positions.pop(source):
-            out.texts[i], out.statuses[i] = english, "cached"
-    if progress is not None and len(texts) > sum(map(len, positions.values())):
-        progress(len(texts) - sum(map(len, positions.values())))
-
-    pending = list(positions)
-    batches = make_batches([engine.count_tokens(s) for s in pending], engine.batch_tokens)
-    for sources, results in _decoded([[pending[i] for i in b] for b in batches], engine):
-        if cache is not None:
-            cache.put_many(namespace, zip(sources, results, strict=True))
-        done = 0
-        for source, result in zip(sources, results, strict=True):
-            for i in positions[source]:
-                out.texts[i], out.statuses[i] = result, "translated"
-                done += 1
-        out.batches += 1
-        out.chars += sum(map(len, sources))
-        if progress is not None:
-            progress(done)
-    return out
-
-
-def _decoded(batches: list[list[str]], engine: TextEngine) -> Iterator[tuple[list[str], list[str]]]:
-    """``(sources, translations)`` per batch, in order. An :class:`Engine` with several
-    replicas gets as many batches at once from a thread pool (CTranslate2 releases the GIL and
-    hands each call to a free replica), so every core decodes; results still come back, and
-    are cached and counted, in batch order."""
-    workers = engine.workers if isinstance(engine, Engine) else 1
-    if workers <= 1 or len(batches) <= 1:
-        for sources in batches:
-            yield sources, engine.translate(sources)
-        return
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="zhen-decode")
-    try:
-        yield from zip(batches, pool.map(engine.translate, batches), strict=True)
-    finally:
-        pool.shutdown(cancel_futures=True)  # an interrupted run waits for running batches only
-
-
-def translate_texts(
-    texts: Sequence[str],
-    engine: TextEngine,
-    cache: TranslationCache | None = None,
-    progress: Progress | None = None,
-) -> list[str]:
-    """Translate many texts efficiently; the result lines up with ``texts``."""
-    return _translate(texts, engine, cache, progress).texts
-
-
-def translate_segments(
-    segments: Sequence[Segment],
-    engine: TextEngine,
-    cache: TranslationCache | None = None,
-    progress: Progress | None = None,
-) -> TranslateStats:
-    """Fill ``Segment.en`` and ``Segment.status`` (translated, cached or skipped).
-
-    Segments are translated from their normalized text (the original where normalization
-    left it empty). Returns counts and timing for the run report.
-    """
-    started = time.perf_counter()
-    outcome = _translate([s.normalized or s.source for s in segments], engine, cache, progress)
-    for segment, english, status in zip(segments, outcome.texts, outcome.statuses, strict=True):
-        segment.en, segment.status = english, status
-    return TranslateStats(
-        segments=len(segments),
-        translated=outcome.statuses.count("translated"),
-        cached=outcome.statuses.count("cached"),
-        skipped=outcome.statuses.count("skipped"),
-        batches=outcome.batches,
-        chars=outcome.chars,
-        seconds=round(time.perf_counter() - started, 3),
-    )
