@@ -1,13 +1,14 @@
 """The run: inputs in, a run folder out, streamed a group of documents at a time.
 
 :func:`translate_run` checks and locks the output folder before any work, resolves the model,
-then walks the inputs lazily in run order. An executor (:mod:`pipeline.executors`) prepares
-and translates them by groups; each document is written as soon as its group is done — its
+then walks the inputs lazily in run order, in windows of inputs (see
+:func:`pipeline.executors.steps.windows`). An executor (:mod:`pipeline.executors`) prepares and
+translates them by groups; each document is written as soon as its group is done — its
 Markdown and per-document exports, then its records appended to ``segments.jsonl`` and
 ``documents.jsonl``, then its line in ``manifest.jsonl`` (:mod:`pipeline.store.runfolder`) —
 and dropped. Run-level exports are assembled at the end from ``documents.jsonl``, one document
-at a time, and ``run.json`` (settings and counters) comes last. Memory holds a group or two of
-documents and a few integers per document, whatever the size of the run.
+at a time, and ``run.json`` (settings and counters) comes last. Memory holds a window and a group
+or two of documents, and a few integers per document, whatever the size of the run.
 
 Re-running the same command into the same folder resumes it: inputs whose documents are
 complete and unchanged are kept, the rest are done, and the folder ends as an uninterrupted
