@@ -77,7 +77,13 @@ def read_documents(path: str, settings: IngestSettings, stdin: bytes | None = No
     """Read and parse one file (a feed gives one document per item); ``"-"`` reads ``stdin``
     (or ``sys.stdin.buffer`` when ``None``)."""
     if path == STDIN:
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        data = stdin if stdin is not None else sys.stdin.buffer.read(settings.max_bytes + 1)
+        if len(data) > settings.max_bytes:
+            raise _error(
+                f"standard input is larger than {settings.max_bytes // 2**20} MiB, the most "
+                "zhen reads as one document; split it into files",
+                STDIN,
+            )
         return parse_documents(data, STDIN, settings)
     return parse_documents(read_input(path, settings.max_bytes), path, settings)
 

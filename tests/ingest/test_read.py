@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -649,3 +650,14 @@ def test_special_files_and_broken_links_in_a_folder_are_reported(tmp_path: Path)
     assert [Path(p).name for p in found] == ["a.md", "b.txt", "c.html", "d"]
     messages = {Path(f.file).name: f.message for f in failures}
     assert "named pipe" in messages["pipe.txt"] and "broken symbolic link" in messages["gone.md"]
+
+
+def test_stdin_is_read_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Endless:
+        def read(self, size: int = -1) -> bytes:
+            assert size > 0, "stdin must never be read without a bound"
+            return "正".encode() * size
+
+    monkeypatch.setattr(sys, "stdin", type("Stdin", (), {"buffer": Endless()})())
+    with pytest.raises(PipelineError, match="standard input is larger than"):
+        read_document("-", IngestSettings(max_bytes=1000))
