@@ -13,13 +13,11 @@ import zipfile
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.document import Metadata
 from pipeline.errors import IngestError
 from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.dates import iso_date
-from pipeline.ingest.html import html_candidates
+from pipeline.ingest.html import html_candidates, parse_tree
 
 MAX_UNPACKED = 200_000_000
 """Bytes a package may unpack to before it is refused (a guard against ZIP bombs)."""
@@ -64,7 +62,7 @@ def parse_epub(data: bytes, name: str) -> tuple[Metadata, list[Candidate]]:
                     chapter = package.read(href)
                 except KeyError:
                     continue
-                tree = LexborHTMLParser(chapter.decode("utf-8", errors="replace"))
+                tree = parse_tree(chapter.decode("utf-8", errors="replace"))
                 root = tree.body if tree.body is not None else tree.root
                 if root is not None:
                     out.extend(html_candidates(root))

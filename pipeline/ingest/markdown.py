@@ -14,13 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.chars import HAN_RE
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.dates import iso_date
-from pipeline.ingest.html import html_candidates
+from pipeline.ingest.html import html_candidates, parse_tree
 from pipeline.ingest.inline import escape_text
 from pipeline.ingest.mdinline import md, needs_line_split, render_inline, split_lines
 from pipeline.ingest.templates import strip_residue
@@ -259,6 +257,6 @@ def _caption_like(text: str) -> bool:
 
 
 def _html_block(html: str) -> list[Candidate]:
-    tree = LexborHTMLParser(html)
+    tree = parse_tree(html)
     root = tree.body if tree.body is not None else tree.root
     return html_candidates(root) if root is not None else []
