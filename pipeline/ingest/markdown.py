@@ -128,6 +128,58 @@ def _front_matter_meta(front: dict[str, Any]) -> Metadata:
     )
 
 
+MAX_NESTING = 24
+"""Containers (list items, quotes) a Markdown line may sit in; deeper ones are flattened."""
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))+")
+_CONTAINER_TOKEN = re.compile(r"([ \t]*)(>|[-+*]|\d{1,9}[.)])")
+_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def flatten_nesting(text: str, limit: int = MAX_NESTING) -> str:
+    """``text`` with every line's container prefix cut to at most ``limit`` levels.
+
+    markdown-it stops at its nesting limit and silently drops *everything after* the line that
+    reaches it (a list nested 10 deep, a quote 20 deep, with the CommonMark preset's limit), and
+    it recurses per level, so raising the limit alone trades lost text for a RecursionError. A
+    line can only sit as deep as the markers on it (``>``, list markers) plus its indentation
+    over two columns per list level, so that estimate bounds its depth: a line over ``limit`` is
+    rewritten to keep its first ``limit`` levels and its text. Fenced code is left alone.
+    """
+    lines = text.split("\n")
+    fence = ""
+    for i, line in enumerate(lines):
+        prefix = _CONTAINERS.match(line)
+        rest = line[prefix.end() :] if prefix else line
+        opened = _FENCE.match(rest)
+        if fence:
+            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence):
+                fence = ""
+            continue
+        if opened:
+            fence = opened[1]
+        if prefix is not None:
+            lines[i] = _cut_prefix(prefix.group(), limit) + rest
+    return "\n".join(lines)
+
+
+def _cut_prefix(prefix: str, limit: int) -> str:
+    """The part of a container prefix within ``limit`` levels (markers count one, indentation
+    one per two columns, a tab as four)."""
+    depth = 0.0
+    kept: list[str] = []
+    for space, marker in _CONTAINER_TOKEN.findall(prefix):
+        columns = len(space.replace("\t", "    "))
+        room = (limit - depth - 1) * 2
+        if room < 0:
+            break
+        if columns > room:
+            space = " " * int(room)
+            columns = len(space)
+        kept.append(space + marker)
+        depth += 1 + columns / 2
+    return "".join(kept)
+
+
 @dataclass
 class _State:
     """Where the token walk is: heading, list and quote nesting, table position."""
@@ -148,7 +200,7 @@ def parse_markdown(text: str) -> tuple[Metadata, list[Candidate]]:
     front, body = split_front_matter(text)
     meta = _front_matter_meta(front)
     state = _State()
-    for tok in md().parse(strip_residue(body)):
+    for tok in md().parse(flatten_nesting(strip_residue(body))):
         _token(tok, state)
     if meta.url is None:
         original = _READ_ORIGINAL.search(body)
