@@ -29,6 +29,10 @@ _CLOSE_PARENS = ")）"
 _CLOSE_QUOTES = "”\"’'」』》〉“"
 _GLOSS_MAX = 160
 _PREFIX = object()
+PREFIX_CAP = 64
+"""Keys are indexed by their prefixes up to this length; a longer key (never a real term, but
+nothing stops one reaching the matcher) is compared whole past it, so the index grows with the
+glossary, not with the square of its longest key (a 100,000-character term took 10 GB)."""
 
 
 def _is_word(ch: str) -> bool:
@@ -79,10 +83,14 @@ class Matcher:
                     free = not (left or right)
                     self.entries[key] = _Entry(term, form, via, left, right, plural, free)
         self.prefixes: dict[str, object] = {}
+        self.long: dict[str, list[tuple[str, _Entry]]] = {}
         for key, entry in self.entries.items():
-            for k in range(1, len(key)):
+            for k in range(1, min(len(key), PREFIX_CAP + 1)):
                 self.prefixes.setdefault(key[:k], _PREFIX)
-            self.prefixes[key] = entry
+            if len(key) <= PREFIX_CAP:
+                self.prefixes[key] = entry
+            else:
+                self.long.setdefault(key[:PREFIX_CAP], []).append((key, entry))
         firsts = "".join(re.escape(c) for c in sorted({k[0] for k in self.entries}))
         self.first = re.compile(f"[{firsts}]" if firsts else r"(?!)")
 
@@ -108,6 +116,8 @@ class Matcher:
                     break
                 j += 1
                 entry = get(low[i:j])
+            if self.long and j - i >= PREFIX_CAP:
+                best, best_end = self._long_key(low, i, best, best_end)
             if best is None:
                 pos = i + 1
                 continue
@@ -115,6 +125,18 @@ class Matcher:
             out.append(match)
             pos = match.consumed_end
         return out
+
+    def _long_key(
+        self, low: str, i: int, best: _Entry | None, best_end: int
+    ) -> tuple[_Entry | None, int]:
+        """The longest key over :data:`PREFIX_CAP` characters starting at ``i``, if one beats
+        ``best``."""
+        for key, entry in self.long.get(low[i : i + PREFIX_CAP], ()):
+            if low.startswith(key, i):
+                end = i + len(key) if entry.free else entry.fit(low, i, i + len(key))
+                if end > best_end or (end and best is None):
+                    best, best_end = entry, end
+        return best, best_end
 
     def _with_gloss(self, text: str, match: Match) -> Match:
         """Attach the parenthesized gloss right after ``match`` (past a closing quote), if any."""
