@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _SILENT = frozenset({"script", "style", "noscript", "template", "svg", "link", "meta"})
 _SHOWN_CHARS = 200
+_CONTAINER_MIN_CHARS = 25
 MAX_DEPTH = 512
 """Elements nested deeper than this are flattened before parsing (see :func:`cap_depth`)."""
 _TAG = re.compile(
@@ -149,14 +150,21 @@ def html_candidates(root: LexborNode) -> list[Candidate]:
 
 
 def _pick_root(tree: LexborHTMLParser) -> LexborNode | None:
-    """<article> (the longest one) or <main>, else the whole body."""
-    articles = tree.css("article")
+    """<article> (the longest one) or <main>, else the whole body. A container with next to no
+    text — empty, a template's placeholder, a stray tag — is no container: neither a line of
+    prose nor a fifth of the page's text."""
+    body = tree.body if tree.body is not None else tree.root
+    page = len(body.text(strip=True)) if body is not None else 0
+
+    def holds_text(node: LexborNode) -> bool:
+        chars = len(node.text(strip=True))
+        return chars > 0 and (chars >= _CONTAINER_MIN_CHARS or chars >= page / 5)
+
+    articles = [n for n in tree.css("article") if holds_text(n)]
     if articles:
         return max(articles, key=lambda n: len(n.text(strip=True)))
-    main = tree.css_first("main, [role=main]")
-    if main is not None:
-        return main
-    return tree.body if tree.body is not None else tree.root
+    main = next((n for n in tree.css("main, [role=main]") if holds_text(n)), None)
+    return main if main is not None else body
 
 
 def _strip_site_name(title: str | None, site: str | None) -> str | None:

@@ -273,3 +273,10 @@ def test_cap_depth_flattens_only_beyond_the_limit() -> None:
     many = "<div>" * 5000 + "文" + "</div>" * 5000
     capped = cap_depth(many, limit=100)
     assert capped.count("<div>") == 100 and "文" in capped
+
+
+@pytest.mark.parametrize("container", ["<article></article>", "<main> </main>", "<article><"])
+def test_an_empty_container_does_not_hide_the_page_text(container: str) -> None:
+    # found by the fuzz test: the empty <article> was chosen and the prose dropped as outside it
+    prose = "美俄两国代表周四在日内瓦举行会谈，讨论战略稳定问题。"
+    assert blocks(f"<html><body><div><p>{prose}</p></div>{container}") == [("paragraph", prose)]
