@@ -362,8 +362,8 @@ def test_nesting_within_the_limit_is_unchanged() -> None:
     text = "\n".join("  " * i + f"- 第{i}层" for i in range(8)) + "\n\n> > 引用\n\n1. 甲\n   - 乙"
     assert flatten_nesting(text) == text
     cands = parse_markdown("\n".join("  " * i + f"- 第{i}层" for i in range(30)))[1]
-    assert [c.level for c in cands][:24] == list(range(24))  # deeper items stay at the limit
-    assert max(c.level for c in cands) < 24
+    assert [c.level for c in cands][:16] == list(range(16))  # deeper items stay at the limit
+    assert max(c.level for c in cands) < 16
 
 
 def test_fenced_code_keeps_its_indentation_however_deep() -> None:
