@@ -40,7 +40,11 @@ def md() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Nesting up to 40 (CommonMark's preset allows 20, and markdown-it drops the rest of the
+    # document past it): markdown.flatten_nesting keeps lines within 16 containers, at most 33
+    # levels. Not more: the inline parser scans that deep after every unmatched "[".
+    options = {"html": True, "maxNesting": 40}
+    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     # Keep unmatched * / _ delimiters as their own tokens so failed CJK emphasis can be paired.
     parser.disable(["text_join", "fragments_join"])
