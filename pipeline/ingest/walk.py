@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.document import BlockKind
 from pipeline.ingest.chrome import Candidate
-from pipeline.ingest.inline import Inline, image_markup
+from pipeline.ingest.inline import HTML_EMPHASIS, Inline, image_markup
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -110,14 +110,6 @@ def element_rule(tag: str, attrs: dict[str, Any]) -> str | None:
 _CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 _SILENT_TAGS = NON_CONTENT_TAGS - {"nav", "aside", "footer", "form", "dialog", "menu", "button"}
 _RECORD_CHARS = 200
-_EMPHASIS = {
-    "b": "strong",
-    "strong": "strong",
-    "i": "em",
-    "em": "em",
-    "del": "strike",
-    "s": "strike",
-}
 _CAPTION_INLINE = frozenset({"small", "figcaption", "cite", "em", "i"})
 _CAPTION_CLASS = re.compile(r"(?i)caption|credit|desc")
 _LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
@@ -268,7 +260,7 @@ class Walker:
         caption = ctx.in_caption or tag in _CAPTION_INLINE or _captionish(node)
         href = str(node.attributes.get("href") or "") if tag == "a" else ctx.href
         inner = replace(ctx, in_link=ctx.in_link or tag == "a", in_caption=caption, href=href)
-        emphasis = _EMPHASIS.get(tag)
+        emphasis = HTML_EMPHASIS.get(tag)
         if tag == "a" and not ctx.in_link:
             self.line.open("link", href)
             return children, inner, lambda: self.line.close("link")
