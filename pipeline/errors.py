@@ -8,6 +8,7 @@ working on; the subclass fixes the stage. The CLI turns any of them into one act
 from __future__ import annotations
 
 import os
+import warnings
 from typing import ClassVar, Literal
 
 Stage = Literal[
@@ -115,3 +116,24 @@ class SettingsError(PipelineError):
     """A setting is out of range or unknown; ``file`` names the option."""
 
     stage = "settings"
+
+
+class PipelineWarning(UserWarning):
+    """Something the user should know that did not stop the work: a damaged translation cache
+    moved aside, a cache that could not be written. Raised through :func:`warn` (the standard
+    ``warnings`` machinery, so a library caller decides what to do with it); the CLI prints each
+    as one ``zhen: warning:`` line."""
+
+    def __init__(self, message: str, *, file: str | os.PathLike[str], stage: Stage) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = os.fspath(file)
+        self.stage = stage
+
+    def __str__(self) -> str:
+        return f"{self.file}: [{self.stage}] {self.message}"
+
+
+def warn(message: str, *, file: str | os.PathLike[str], stage: Stage) -> None:
+    """Issue a :class:`PipelineWarning` (``file`` and ``stage`` as for errors)."""
+    warnings.warn(PipelineWarning(message, file=file, stage=stage), stacklevel=2)

@@ -401,7 +401,8 @@ def qa_flags(
             found.add("number-missing")
         if has_han(en):
             found.add("cjk-in-output")
-        if length_ratio_out_of_band(source_normalized, en):
+        # The bounds describe Chinese → English; a source without Chinese is copied as it is.
+        if has_han(source_normalized) and length_ratio_out_of_band(source_normalized, en):
             found.add("length-ratio")
         if has_repeated_ngram(en):
             found.add("repeated-ngram")

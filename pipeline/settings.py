@@ -38,11 +38,18 @@ SegmentsFormat = Literal["jsonl", "tsv"]
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 
 
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+"""The largest input zhen reads (100 MiB): far above any article, book or PDF with images."""
+
+
 @dataclass(frozen=True)
 class IngestSettings:
-    """``encoding`` forces a codec instead of detection."""
+    """``encoding`` forces a codec instead of detection; ``max_bytes`` bounds what one input may
+    be (a document larger than this is refused, so ``/dev/zero`` or a mistaken disk image
+    cannot exhaust memory)."""
 
     encoding: str | None = None
+    max_bytes: int = MAX_INPUT_BYTES
 
 
 @dataclass(frozen=True)

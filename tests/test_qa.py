@@ -196,6 +196,8 @@ def test_cjk_in_output(en: str, flagged: bool) -> None:
         ("中国队今天赢得了比赛。", "A" * 14, False),
         ("中国队今天赢得了比赛。", "A" * 75, False),
         ("中国队今天赢得了比赛。", "A" * 76, True),
+        # no Chinese: copied as it is (skipped), not a translation to measure
+        ("This is an English only sentence.", "This is an English only sentence.", False),
     ],
 )
 def test_length_ratio(source: str, en: str, flagged: bool) -> None:

@@ -19,6 +19,7 @@ import typer
 from pipeline import __version__
 from pipeline.cli.common import (
     CONTEXT,
+    DEBUG,
     EncodingOpt,
     Formats,
     FormatsOpt,
@@ -82,14 +83,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
             "--version", "-V", callback=_version, is_eager=True, help="Print the version."
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show a traceback with any error (also ZHEN_DEBUG=1), for bug reports."
+        ),
+    ] = False,
 ) -> None:
     """Offline Chinese→English document translation with an enforced bilingual glossary."""
+    ctx.meta[DEBUG] = debug
 
 
 def prep_settings(encoding: str | None, script: Script, max_chars: int) -> Settings:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,11 +13,12 @@ from typing import Annotated, Any
 import typer
 
 # Typer vendors its own click (0.29+): its usage errors are these classes, not click's.
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer._click.globals import get_current_context
 from typer.core import TyperArgument, TyperGroup
 
-from pipeline.errors import PipelineError
-from pipeline.settings import EXPORT_FORMATS, ExportFormat, Script
+from pipeline.errors import IngestError, PipelineError, PipelineWarning
+from pipeline.settings import EXPORT_FORMATS, MAX_INPUT_BYTES, ExportFormat, Script
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 """Every command and group answers ``-h`` as well as ``--help``."""
@@ -85,11 +89,18 @@ FormatsOpt = Annotated[
 ]
 
 
+DEBUG = "zhen.debug"
+"""``ctx.meta`` key set by ``zhen --debug`` (or ``ZHEN_DEBUG=1``): show tracebacks."""
+_SHOWN_CHARS = 300
+
+
 class ZhenGroup(TyperGroup):
     """A command group that maps any :class:`PipelineError` a command raises to one line on
     standard error and exit status 1, and any usage error (a bad option value, an unknown
     command) to one line and exit status 2 before any work starts: the one place the CLI
-    handles errors."""
+    handles errors. Anything else escaping a command is a bug: one line saying so (the
+    traceback only with ``--debug``), never a traceback in a user's face. Warnings the library
+    issues (:class:`PipelineWarning`) become ``zhen: warning:`` lines."""
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
@@ -109,13 +120,58 @@ class ZhenGroup(TyperGroup):
         return command
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except UsageError as exc:
-            raise _usage_exit(exc) from None
-        except PipelineError as exc:
-            report(exc)
-            raise typer.Exit(1) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", PipelineWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return super().invoke(ctx)
+            except UsageError as exc:
+                raise _usage_exit(exc) from None
+            except PipelineError as exc:
+                if debugging(ctx):
+                    traceback.print_exc()
+                report(exc)
+                raise typer.Exit(1) from None
+            except (typer.Exit, typer.Abort, ClickException):
+                raise
+            except Exception as exc:
+                if debugging(ctx):
+                    raise
+                report(internal_error(exc))
+                raise typer.Exit(1) from None
+
+
+def debugging(ctx: Any) -> bool:
+    """Whether ``--debug`` (or ``ZHEN_DEBUG``) asked for tracebacks."""
+    return bool(ctx.meta.get(DEBUG)) or os.environ.get("ZHEN_DEBUG", "") not in ("", "0")
+
+
+def internal_error(exc: BaseException) -> str:
+    """The line for an exception zhen did not expect: what it was, and what to do."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > _SHOWN_CHARS:
+        detail = detail[:_SHOWN_CHARS] + "…"
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return (
+        f"internal error ({what}); this is a bug in zhen: rerun with zhen --debug for the "
+        "traceback and report it"
+    )
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """``warnings.showwarning`` for the CLI: zhen's warnings as one line, others as Python
+    prints them."""
+    if isinstance(message, PipelineWarning):
+        typer.echo(f"zhen: warning: {message}", err=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _usage_exit(exc: UsageError) -> BaseException:
@@ -130,7 +186,12 @@ def _usage_exit(exc: UsageError) -> BaseException:
 
 
 def report(exc: PipelineError | str) -> None:
-    """Print one error line to standard error."""
+    """Print one error line to standard error (with ``--debug``, first the traceback of what
+    caused it, when something unexpected did)."""
+    ctx = get_current_context(silent=True)
+    cause = exc.__cause__ if isinstance(exc, PipelineError) else None
+    if cause is not None and ctx is not None and debugging(ctx):
+        traceback.print_exception(cause)
     typer.echo(f"zhen: error: {exc}", err=True)
 
 
@@ -140,9 +201,19 @@ def fail(exc: PipelineError | str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def stdin_bytes(inputs: list[str]) -> bytes | None:
-    """Read standard input once when ``-`` is among the inputs."""
-    return sys.stdin.buffer.read() if "-" in inputs else None
+def stdin_bytes(inputs: list[str], limit: int = MAX_INPUT_BYTES) -> bytes | None:
+    """Read standard input once when ``-`` is among the inputs, at most ``limit`` bytes: more is
+    refused (``zhen translate - < /dev/zero`` must not exhaust memory)."""
+    if "-" not in inputs:
+        return None
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise IngestError(
+            f"standard input is larger than {limit // 2**20} MiB, the most zhen reads as one "
+            "document; split it into files",
+            file="-",
+        )
+    return data
 
 
 DEFAULT_GLOSSARIES = Path("glossaries")

@@ -40,6 +40,12 @@ def install(
             metavar="SOURCE", help="A .argosmodel file, a package directory, a URL, or: zh en"
         ),
     ],
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Replace an installed package of the same name that differs."
+        ),
+    ] = False,
 ) -> None:
     """Verify and install a package (from a file, directory, URL or the Argos index)."""
     # Lazy: zhen --help must not load the library.
@@ -48,7 +54,7 @@ def install(
     from pipeline.packages import install as install_package
 
     with download_bar() as on_download:
-        info = install_package(" ".join(source), default_dirs(), on_download)
+        info = install_package(" ".join(source), default_dirs(), on_download, replace=replace)
     typer.echo(f"installed {info.name} ({info.pair} {info.version}) in {info.path}")
 
 

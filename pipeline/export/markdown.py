@@ -16,6 +16,7 @@ from itertools import groupby
 from pathlib import Path
 
 from pipeline.document import VERBATIM_KINDS, Block, Document, Segment
+from pipeline.export.safemd import escape_plain, info_string, math_is_safe, safe_inline, safe_url
 from pipeline.store.atomic import atomic_write_text
 from pipeline.store.rundir import RunDir
 
@@ -42,13 +43,21 @@ def block_english(
     doc: Document, block: Block, by_block: Mapping[int, list[Segment]] | None = None
 ) -> str:
     """The English of one block: its sentences' translations joined by single spaces; a code
-    block or image is carried over as it is (``by_block``, from :func:`segments_by_block`, saves
-    scanning the document per block)."""
+    block or image is carried over as it is. Safe to render (:mod:`.safemd`): the model copies
+    whatever markup the source held. ``by_block`` (from :func:`segments_by_block`) saves
+    scanning the document per block."""
     if block.kind in VERBATIM_KINDS:
-        return block.text
+        return block_source(block)
     segs = by_block.get(block.index, []) if by_block is not None else doc.segments_of(block.index)
-    parts = [s.en.strip() for s in segs if s.en.strip()]
-    return " ".join(parts)
+    parts = [" ".join(s.en.split()) for s in segs if s.en.strip()]
+    return safe_inline(" ".join(parts))
+
+
+def block_source(block: Block) -> str:
+    """A block's text as the source said it, safe to render; code as it is (it is fenced)."""
+    if block.kind == "code":
+        return block.text
+    return safe_inline(block.text.strip())
 
 
 def _markdown_line(block: Block, text: str) -> str:
@@ -67,13 +76,15 @@ def _markdown_line(block: Block, text: str) -> str:
     if kind == "caption":
         return f"*{text}*"
     if kind == "code":
-        return _fenced(block.info, text)
+        return _fenced(info_string(block.info), text)
     return text
 
 
 def _fenced(info: str, code: str) -> str:
-    """A fenced code block (``$$`` for maths), the fence longer than any backtick run inside."""
-    if info == "math":
+    """A fenced code block (``$$`` for maths), the fence longer than any backtick run inside.
+    Maths that a renderer without maths support would turn into live HTML is fenced as a
+    ``math`` code block instead (see :func:`~pipeline.export.safemd.math_is_safe`)."""
+    if info == "math" and math_is_safe(code):
         return f"$$\n{code}\n$$"
     longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
     fence = "`" * (longest + 1)
@@ -129,11 +140,12 @@ def _front_lines(doc: Document) -> list[str]:
     """Source metadata a reader of the translation needs to find the original."""
     lines = []
     if doc.meta.url:
-        lines.append(f"Source: <{doc.meta.url}>")
+        url = safe_url(doc.meta.url)
+        lines.append(f"Source: <{url}>" if url else f"Source: {escape_plain(doc.meta.url)}")
     if doc.meta.published:
-        lines.append(f"Published: {doc.meta.published}")
+        lines.append(f"Published: {escape_plain(doc.meta.published)}")
     if doc.meta.author:
-        lines.append(f"Author: {doc.meta.author}")
+        lines.append(f"Author: {escape_plain(doc.meta.author)}")
     return lines
 
 
@@ -155,7 +167,7 @@ def render_bilingual(doc: Document) -> str:
     if front:
         out.append("  \n".join(front))
     by_block = segments_by_block(doc)
-    out.extend(_chunks(doc, lambda b: b.text.strip(), lambda b: block_english(doc, b, by_block)))
+    out.extend(_chunks(doc, block_source, lambda b: block_english(doc, b, by_block)))
     out.append(f"---\n\n*{MODEL_CREDIT}*")
     return "\n\n".join(out) + "\n"
 

@@ -50,6 +50,10 @@ _LEADING_CHARS = frozenset("自应对和与及同跟向从被把给据经由以�
 自 + 蔡英文, 应李 for 应 + 李克强): a word that is one of them plus the match's start is not a
 word the match cuts."""
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万两数几半")
+PREFIX_CAP = 64
+"""Keys are indexed by their prefixes up to this length; a longer key (never a real term, but
+nothing stops one reaching the matcher) is compared whole past it, so the index grows with the
+glossary, not with the square of its longest key (a 100,000-character term took 10 GB)."""
 
 
 def _is_word(ch: str) -> bool:
@@ -126,10 +130,14 @@ class Matcher:
                         continue  # keep the form as written (国防部, not 國防部, for 国防部)
                     self.entries[key] = _Entry(term, form, via, left, right, plural, free, *han)
         self.prefixes: dict[str, object] = {}
+        self.long: dict[str, list[tuple[str, _Entry]]] = {}
         for key, entry in self.entries.items():
-            for k in range(1, len(key)):
+            for k in range(1, min(len(key), PREFIX_CAP + 1)):
                 self.prefixes.setdefault(key[:k], _PREFIX)
-            self.prefixes[key] = entry
+            if len(key) <= PREFIX_CAP:
+                self.prefixes[key] = entry
+            else:
+                self.long.setdefault(key[:PREFIX_CAP], []).append((key, entry))
         firsts = "".join(re.escape(c) for c in sorted({k[0] for k in self.entries}))
         self.first = re.compile(f"[{firsts}]" if firsts else r"(?!)")
         self._bare: dict[str, str] | None = None
@@ -181,6 +189,8 @@ class Matcher:
                     break
                 j += 1
                 entry = get(low[i:j])
+            if self.long and j - i >= PREFIX_CAP:
+                fits += self._long_fits(low, i)
             chosen: Match | None = None
             for entry, end in reversed(fits):
                 qualifier = ""
@@ -203,6 +213,18 @@ class Matcher:
             out.append(match)
             pos = match.consumed_end
         return out, skipped
+
+    def _long_fits(self, low: str, i: int) -> list[tuple[_Entry, int]]:
+        """Keys over :data:`PREFIX_CAP` characters that match at ``i``, shortest first, with
+        where each match ends."""
+        out: list[tuple[_Entry, int]] = []
+        candidates = sorted(self.long.get(low[i : i + PREFIX_CAP], ()), key=lambda k: len(k[0]))
+        for key, entry in candidates:
+            if low.startswith(key, i):
+                end = i + len(key) if entry.free else entry.fit(low, i, i + len(key))
+                if end:
+                    out.append((entry, end))
+        return out
 
     def _with_gloss(self, text: str, match: Match) -> Match:
         """Attach the parenthesized gloss right after ``match`` (past a closing quote), if any."""

@@ -9,6 +9,7 @@ script is ``auto``): that is what lets 洲際彈道飛彈 in a Taiwan article hi
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +31,15 @@ from pipeline.glossary.terms import (
     source_keys,
 )
 from pipeline.settings import NormalizeSettings
+
+FIELD_LIMITS = {"id": 100, "zh": 100, "en": 300, "abbr": 50, "accept": 300, "note": 2000}
+"""Characters a field may hold (each ``|``-separated value of ``zh`` and ``accept``): a term is
+a word or phrase, so a longer value is a mistake — a pasted paragraph, a shifted column — and
+would cost matching and enforcement dearly. ``validate`` and loading share the check."""
+MAX_VALUES = 100
+"""Values a ``zh`` or ``accept`` cell may list."""
+MAX_GLOSSARY_BYTES = 64 * 2**20
+"""The largest glossary file read (100,000 terms take about 10 MB)."""
 
 
 class _Issues(list[Issue]):
@@ -109,8 +119,31 @@ def _split(value: str, name: str, line: int, issues: _Issues) -> tuple[str, ...]
     return tuple(dict.fromkeys(_clean(p) for p in parts if p.strip()))
 
 
+def _too_long(row: dict[str, str], line: int, issues: _Issues) -> bool:
+    """Report cells over :data:`FIELD_LIMITS` (without echoing them); ``True`` if any is."""
+    bad = False
+    for name, value in row.items():
+        parts = value.split(SEP) if name in ("zh", "accept") else [value]
+        longest = max(len(p.strip()) for p in parts)
+        limit = FIELD_LIMITS.get(name, FIELD_LIMITS["note"])
+        if longest > limit:
+            issues.add(
+                line,
+                "too-long",
+                f"{name}: {longest:,} characters, more than the {limit:,} a glossary field may "
+                "hold (a term is a word or phrase; check for a missing tab or a pasted text)",
+            )
+            bad = True
+        elif len(parts) > MAX_VALUES:
+            issues.add(line, "too-many", f"{name}: {len(parts):,} values, more than {MAX_VALUES}")
+            bad = True
+    return bad
+
+
 def _row_term(row: dict[str, str], line: int, issues: _Issues) -> Term | None:
     """Check one row's cells and build its term (``None`` when the row has an error)."""
+    if _too_long(row, line, issues):
+        return None
     for name, value in row.items():
         parts = value.split(SEP) if name in ("zh", "accept") else [value]
         if any(p != _clean(p) for p in parts if p.strip()):
@@ -187,9 +220,18 @@ def check_normalized(terms: Iterable[Term], settings: NormalizeSettings) -> list
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """A glossary file's bytes; a missing or unreadable file raises GlossaryError."""
+    """A glossary file's bytes; a missing or unreadable file — or a named pipe, a device, a file
+    over :data:`MAX_GLOSSARY_BYTES` — raises GlossaryError."""
     try:
-        return Path(path).read_bytes()
+        info = Path(path).stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            message = "not a regular file (a pipe or a device): give a glossary file"
+        elif info.st_size > MAX_GLOSSARY_BYTES:
+            message = f"larger than {MAX_GLOSSARY_BYTES // 2**20} MiB: not a glossary, or split it"
+        else:
+            return Path(path).read_bytes()
     except FileNotFoundError:
         message = "glossary not found: check the path"
     except IsADirectoryError:

@@ -75,6 +75,7 @@ _SCORE_ODD = -2
 _MIN_SCORE = 0.5
 _STRONG_SCORE = 1.5
 _SAMPLE_CHARS = 20_000
+_FEW_DAMAGED = 10
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def sniff_binary(head: bytes) -> str | None:
             return kind
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return None
-    if b"\x00" in head and _utf16_without_bom(head) is None:
+    if b"\x00" in head and _utf16_without_bom(head) is None and _utf16_chinese(head) is None:
         return "binary data"
     return None
 
@@ -117,7 +118,7 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> Decoded
             file=file,
         )
     if b"\x00" in data[:8192]:
-        utf16 = _utf16_without_bom(data[:8192])
+        utf16 = _utf16_without_bom(data[:8192]) or _utf16_chinese(data[:8192])
         if utf16:
             return Decoded(_strict(data, utf16, file), utf16)
     try:
@@ -129,6 +130,12 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> Decoded
     best = _best_cjk(data)
     if best is not None:
         return best
+    if len(data) % 2 == 0:
+        utf16 = _utf16_chinese(data)
+        if utf16:
+            return Decoded(_strict(data, utf16, file), utf16)
+    if _mostly_utf8(data):
+        raise _undecodable(data, file)
     return _charset_normalizer(data, file)
 
 
@@ -176,6 +183,23 @@ def _strict(data: bytes, codec: str, file: str) -> str:
             "re-save the file or pass --encoding",
             file=file,
         ) from None
+
+
+def _utf16_chinese(data: bytes) -> str | None:
+    """UTF-16 without a BOM whose text is Chinese: few or no NULs (CJK code units have none),
+    so :func:`_utf16_without_bom` cannot see it; it reads as plausible Chinese in one byte
+    order and as noise in the other."""
+    even = data[: len(data) // 2 * 2]
+    best: tuple[float, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:
+            continue  # a code unit pair split at the end of a sniffed head is fine to miss
+        score = max(plausibility(text, "gb18030"), plausibility(text, "big5"))
+        if score >= _MIN_SCORE and (best is None or score > best[0]):
+            best = (score, codec)
+    return best[1] if best else None
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -251,11 +275,54 @@ def _charset_normalizer(data: bytes, file: str) -> Decoded:
         text = str(match)
         if _looks_like_text(text):
             return Decoded(text, match.encoding)
-    raise IngestError(
-        "cannot decode the bytes as UTF-8, UTF-16, GB18030 or Big5; "
-        "pass --encoding NAME (e.g. --encoding gbk)",
+    raise _undecodable(data, file)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 Chinese text with a few damaged bytes (a bad copy, a cut multi-byte character):
+    another codec would only turn it into fluent-looking garbage."""
+    text = data[: _SAMPLE_CHARS * 3].decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    return has_han(text) and damaged <= max(_FEW_DAMAGED, len(text) // 1000)
+
+
+def _undecodable(data: bytes, file: str) -> IngestError:
+    """Why the bytes cannot be decoded, where, and a fix that works: never a codec that fails
+    on the same file."""
+    try:
+        data.decode("utf-8")
+        offset, bad = 0, b""
+    except UnicodeDecodeError as exc:
+        offset, bad = exc.start, data[exc.start : max(exc.end, exc.start + 1)][:4]
+    where = f"byte offset {offset} ({' '.join(f'0x{b:02x}' for b in bad)})"
+    if _mostly_utf8(data):
+        damaged = data.decode("utf-8", errors="replace").count("\ufffd")
+        return IngestError(
+            f"not valid UTF-8 at {where}: UTF-8 text with {damaged} damaged byte "
+            "sequence(s); repair the file there, or drop the damaged bytes with "
+            "iconv -c -f UTF-8 -t UTF-8 FILE > FIXED and pass FIXED",
+            file=file,
+        )
+    readers = [c for c in ("gb18030", "big5") if _decodes(data, c)]
+    if readers:
+        return IngestError(
+            f"not valid UTF-8 at {where}; it decodes as {readers[0]} but does not read as "
+            f"Chinese: check the file, or pass --encoding {readers[0]} if that is right",
+            file=file,
+        )
+    return IngestError(
+        f"not valid UTF-8 at {where}, nor UTF-16, GB18030 or Big5; find the file's "
+        "encoding (file -i FILE) and pass --encoding NAME",
         file=file,
     )
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_like_text(text: str) -> bool:

@@ -13,16 +13,16 @@ import zipfile
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.document import Metadata
 from pipeline.errors import IngestError
 from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.dates import iso_date
-from pipeline.ingest.html import html_candidates
+from pipeline.ingest.html import html_candidates, parse_tree
 
 MAX_UNPACKED = 200_000_000
 """Bytes a package may unpack to before it is refused (a guard against ZIP bombs)."""
+MAX_MEMBERS = 10_000
+"""Files a package may hold before it is refused."""
 _NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
     "opf": "http://www.idpf.org/2007/opf",
@@ -45,12 +45,29 @@ def zip_kind(data: bytes) -> str | None:
     return None
 
 
+def check_unpacked(package: zipfile.ZipFile, name: str, kind: str) -> None:
+    """Refuse a package that unpacks to more than :data:`MAX_UNPACKED` bytes or holds more
+    than :data:`MAX_MEMBERS` files, before anything is decompressed. The sizes are the
+    declared ones, which bind: ``zipfile`` never returns more bytes than a member declares."""
+    members = package.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise IngestError(
+            f"this {kind} holds {len(members):,} files, more than the {MAX_MEMBERS:,} zhen opens; "
+            "it is not a document (or it is damaged)",
+            file=name,
+        )
+    if sum(i.file_size for i in members) > MAX_UNPACKED:
+        raise IngestError(
+            f"this {kind} unpacks to more than {MAX_UNPACKED // 1_000_000} MB; split it",
+            file=name,
+        )
+
+
 def parse_epub(data: bytes, name: str) -> tuple[Metadata, list[Candidate]]:
     """The book's metadata and its chapters' text, in spine order."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if sum(i.file_size for i in package.infolist()) > MAX_UNPACKED:
-                raise IngestError("EPUB unpacks to more than 200 MB; split the book", file=name)
+            check_unpacked(package, name, "EPUB")
             opf_path = _rootfile(package.read("META-INF/container.xml"))
             opf = ElementTree.fromstring(package.read(opf_path))
             meta = Metadata(
@@ -64,7 +81,7 @@ def parse_epub(data: bytes, name: str) -> tuple[Metadata, list[Candidate]]:
                     chapter = package.read(href)
                 except KeyError:
                     continue
-                tree = LexborHTMLParser(chapter.decode("utf-8", errors="replace"))
+                tree = parse_tree(chapter.decode("utf-8", errors="replace"))
                 root = tree.body if tree.body is not None else tree.root
                 if root is not None:
                     out.extend(html_candidates(root))

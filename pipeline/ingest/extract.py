@@ -42,7 +42,7 @@ def main_text(html: str) -> str | None:
             deduplicate=False,
             with_metadata=False,
         )
-    except (ValueError, TypeError, AttributeError):
+    except Exception:  # it is only a vote: whatever trafilatura or lxml trip over, abstain
         return None
 
 

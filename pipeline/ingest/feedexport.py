@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate
-from pipeline.ingest.html import html_candidates
+from pipeline.ingest.html import html_candidates, parse_tree
 from pipeline.ingest.mdinline import inline_link
 
 _STAMP = re.compile(r"<!--\s*(\d{9,13})\s*-->")
@@ -43,7 +41,7 @@ def parse_feed_export(text: str) -> tuple[Metadata, list[Candidate]]:
             break
         if line.strip() and meta.title is None:
             meta.title, meta.url = _title_link(line.strip())
-    tree = LexborHTMLParser("\n".join(lines[body_start:]))
+    tree = parse_tree("\n".join(lines[body_start:]))
     root = tree.body if tree.body is not None else tree.root
     return meta, html_candidates(root) if root is not None else []
 

@@ -13,12 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
 from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.dates import iso_date
-from pipeline.ingest.html import html_candidates
+from pipeline.ingest.html import html_candidates, parse_tree
 from pipeline.ingest.inline import escape_text
 
 _FEED_ROOT = re.compile(
@@ -73,7 +71,7 @@ def _content(entry: Any) -> list[Candidate]:
     if not body.strip():
         return []
     if _MARKUP.search(body):
-        tree = LexborHTMLParser(f"<body>{body}</body>")
+        tree = parse_tree(f"<body>{body}</body>")
         root = tree.body if tree.body is not None else tree.root
         return html_candidates(root) if root is not None else []
     lines = [ln.strip() for ln in body.split("\n") if ln.strip()]

@@ -8,6 +8,7 @@ are cut out; the line-level rules in :mod:`pipeline.ingest.chrome` catch what is
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -16,13 +17,86 @@ from pipeline.document import Metadata
 from pipeline.ingest.chrome import Candidate, chrome_rule
 from pipeline.ingest.dates import iso_date
 from pipeline.ingest.titles import TITLE_SEPARATORS
-from pipeline.ingest.walk import Context, Walker
+from pipeline.ingest.walk import INLINE_TAGS, Context, Walker
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
 _SILENT = frozenset({"script", "style", "noscript", "template", "svg", "link", "meta"})
 _SHOWN_CHARS = 200
+_CONTAINER_MIN_CHARS = 25
+MAX_DEPTH = 512
+"""Elements nested deeper than this are flattened before parsing (see :func:`cap_depth`)."""
+_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|textarea|title|xmp)\b.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*)?>",
+    re.S | re.I,
+)
+# Elements that take no end tag, or whose end tag is optional (they never nest in themselves).
+_NO_DEPTH = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"),
+        *("source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"),
+        *("optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "caption"),
+    }
+)
+
+
+def parse_tree(html: str) -> LexborHTMLParser:
+    """Parse HTML with lexbor after :func:`cap_depth`: every HTML input goes through here."""
+    return LexborHTMLParser(cap_depth(html))
+
+
+def cap_depth(html: str, limit: int = MAX_DEPTH) -> str:
+    """``html`` with elements nested deeper than ``limit`` unwrapped, their text kept.
+
+    Parsers slow down with depth (lexbor takes 35 s on 100,000 nested ``<div>``, quadratic in
+    the depth), and no article nests even a hundred deep. An approximate tag scan — comments and
+    raw-text elements skipped, elements with optional end tags not counted — drops the start and
+    end tags beyond ``limit``; a block element's become ``<br>``, so its text still ends a line.
+    Pages within the limit come back unchanged.
+    """
+    if html.count("<") <= limit:
+        return html
+    open_: list[str] = []
+    names: dict[str, int] = {}  # open element name → how many, for O(1) membership
+    dropped: list[str] = []
+    dropped_names: dict[str, int] = {}
+    out: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(html):
+        name = (m[3] or "").lower()
+        if not name or name in _NO_DEPTH or m[0].endswith("/>"):
+            continue
+        if not m[2]:  # a start tag
+            if len(open_) < limit:
+                open_.append(name)
+                names[name] = names.get(name, 0) + 1
+                continue
+            dropped.append(name)
+            dropped_names[name] = dropped_names.get(name, 0) + 1
+        elif dropped_names.get(name):
+            _pop_to(name, dropped, dropped_names)
+        else:
+            if names.get(name):
+                _pop_to(name, open_, names)
+            continue
+        out.append(html[pos : m.start()])
+        out.append("" if name in INLINE_TAGS else "<br>")
+        pos = m.end()
+    if not out:
+        return html
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def _pop_to(name: str, stack: list[str], counts: dict[str, int]) -> None:
+    """Close the innermost open ``name`` and everything opened inside it."""
+    while stack:
+        top = stack.pop()
+        counts[top] -= 1
+        if top == name:
+            return
 
 
 def _drop_related_lists(root: LexborNode) -> list[Candidate]:
@@ -76,14 +150,21 @@ def html_candidates(root: LexborNode) -> list[Candidate]:
 
 
 def _pick_root(tree: LexborHTMLParser) -> LexborNode | None:
-    """<article> (the longest one) or <main>, else the whole body."""
-    articles = tree.css("article")
+    """<article> (the longest one) or <main>, else the whole body. A container with next to no
+    text — empty, a template's placeholder, a stray tag — is no container: neither a line of
+    prose nor a fifth of the page's text."""
+    body = tree.body if tree.body is not None else tree.root
+    page = len(body.text(strip=True)) if body is not None else 0
+
+    def holds_text(node: LexborNode) -> bool:
+        chars = len(node.text(strip=True))
+        return chars > 0 and (chars >= _CONTAINER_MIN_CHARS or chars >= page / 5)
+
+    articles = [n for n in tree.css("article") if holds_text(n)]
     if articles:
         return max(articles, key=lambda n: len(n.text(strip=True)))
-    main = tree.css_first("main, [role=main]")
-    if main is not None:
-        return main
-    return tree.body if tree.body is not None else tree.root
+    main = next((n for n in tree.css("main, [role=main]") if holds_text(n)), None)
+    return main if main is not None else body
 
 
 def _strip_site_name(title: str | None, site: str | None) -> str | None:
@@ -109,7 +190,7 @@ def _meta_content(tree: Any, *keys: str) -> str | None:
 
 def parse_html(text: str) -> tuple[Metadata, list[Candidate]]:
     """A web page: metadata from <title>/og:/meta tags, text from <article>/<main>/<body>."""
-    tree = LexborHTMLParser(text)
+    tree = parse_tree(text)
     title_node = tree.css_first("title")
     canonical = tree.css_first('link[rel="canonical"]')
     time_node = tree.css_first("time[datetime]")

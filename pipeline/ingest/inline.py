@@ -165,6 +165,16 @@ def collapse_ws(text: str) -> str:
     return _WS.sub(repl, text).strip()
 
 
+HTML_EMPHASIS = {
+    "b": "strong",
+    "strong": "strong",
+    "i": "em",
+    "em": "em",
+    "del": "strike",
+    "s": "strike",
+}
+"""HTML emphasis tags and the Markdown emphasis they become (both in pages and in Markdown's raw
+inline HTML)."""
 _OPENERS = {"strong": "**", "em": "*", "strike": "~~"}
 
 

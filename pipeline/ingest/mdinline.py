@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.chars import HAN_RE
 from pipeline.ingest.chrome import Candidate
-from pipeline.ingest.inline import Inline
+from pipeline.ingest.inline import HTML_EMPHASIS, Inline
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -40,7 +40,11 @@ def md() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Nesting up to 40 (CommonMark's preset allows 20, and markdown-it drops the rest of the
+    # document past it): markdown.flatten_nesting keeps lines within 16 containers, at most 33
+    # levels. Not more: the inline parser scans that deep after every unmatched "[".
+    options = {"html": True, "maxNesting": 40}
+    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     # Keep unmatched * / _ delimiters as their own tokens so failed CJK emphasis can be paired.
     parser.disable(["text_join", "fragments_join"])
@@ -114,14 +118,6 @@ def render_inline(children: list[Token]) -> list[Candidate]:
     ]
 
 
-_HTML_INLINE = {
-    "b": "strong",
-    "strong": "strong",
-    "i": "em",
-    "em": "em",
-    "del": "strike",
-    "s": "strike",
-}
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
@@ -134,8 +130,8 @@ def _html_inline(line: Inline, html: str) -> None:
     closing, tag = match[1] == "/", match[2].lower()
     if tag == "br":
         line.br()
-    elif tag in _HTML_INLINE:
-        (line.close if closing else line.open)(_HTML_INLINE[tag])
+    elif tag in HTML_EMPHASIS:
+        (line.close if closing else line.open)(HTML_EMPHASIS[tag])
     elif tag == "a":
         if closing:
             line.close("link")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 from pipeline.document import BlockKind, Metadata
 from pipeline.errors import IngestError
 from pipeline.ingest.chrome import Candidate
 from pipeline.ingest.dates import iso_date
+from pipeline.ingest.epub import check_unpacked
 from pipeline.ingest.inline import Inline
 
 if TYPE_CHECKING:
@@ -35,7 +37,11 @@ def parse_docx(data: bytes, name: str) -> tuple[Metadata, list[Candidate]]:
     from docx.text.paragraph import Paragraph
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            check_unpacked(package, name, "Word file")
         document = docx.Document(io.BytesIO(data))
+    except IngestError:
+        raise
     except Exception as exc:  # python-docx raises zipfile, KeyError and lxml errors alike
         raise IngestError(
             f"cannot read this Word file ({type(exc).__name__}); re-save it as .docx", file=name

@@ -7,9 +7,10 @@ feed holds one per item. This is the only stage, with export, that touches the f
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -58,7 +59,8 @@ SKIP_STEMS = frozenset(
 _RESERVED_IDS = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
-_ID_MAX = 80
+ID_MAX_CHARS = 80
+ID_MAX_BYTES = 100
 _CONTAINER = re.compile(r"<(?:article|main)[\s>]|role\s*=\s*[\"']?main", re.I)
 Dropped = list[tuple[str, str]]
 Parts = list[tuple[Metadata, list[Candidate]]]
@@ -76,25 +78,71 @@ def read_documents(path: str, settings: IngestSettings, stdin: bytes | None = No
     """Read and parse one file (a feed gives one document per item); ``"-"`` reads ``stdin``
     (or ``sys.stdin.buffer`` when ``None``)."""
     if path == STDIN:
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        data = stdin if stdin is not None else sys.stdin.buffer.read(settings.max_bytes + 1)
+        if len(data) > settings.max_bytes:
+            raise _error(
+                f"standard input is larger than {settings.max_bytes // 2**20} MiB, the most "
+                "zhen reads as one document; split it into files",
+                STDIN,
+            )
         return parse_documents(data, STDIN, settings)
-    target = Path(path)
+    return parse_documents(read_input(path, settings.max_bytes), path, settings)
+
+
+def read_input(path: str, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them.
+
+    The file is opened without blocking and checked before reading: a named pipe would hang
+    the run until something writes to it, a device such as ``/dev/zero`` never ends, and a
+    file over ``limit`` would be read whole into memory.
+    """
     try:
-        data = target.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise _error("no such file; check the path", path) from None
-    except IsADirectoryError:
-        raise _error("this is a directory, not a file; pass the files in it", path) from None
     except PermissionError:
         raise _error("permission denied; make the file readable", path) from None
     except OSError as exc:
         raise _error(f"cannot read the file ({exc.strerror}); check the path", path) from None
-    return parse_documents(data, path, settings)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise _error("this is a directory, not a file; pass the files in it", path)
+        raise _error(_special_file(mode), path)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise _error(f"cannot read the file ({exc.strerror}); check the path", path) from None
+    if len(data) > limit:
+        raise _error(
+            f"larger than {limit // 2**20} MiB, the most zhen reads as one document; "
+            "split it, or pass the article text it holds",
+            path,
+        )
+    return data
+
+
+def _special_file(mode: int) -> str:
+    """Why a path that is not a regular file is refused, and what to do instead."""
+    if stat.S_ISFIFO(mode):
+        return (
+            "is a named pipe, not a file: zhen does not wait on pipes; save it to a file, or "
+            "pass - and redirect the pipe to standard input"
+        )
+    return f"is {_special_kind(mode)}, not a file; pass a document file"
 
 
 def read_document(path: str, settings: IngestSettings, stdin: bytes | None = None) -> Document:
     """The first (for most files the only) document of :func:`read_documents`."""
     return read_documents(path, settings, stdin)[0].doc
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
 def parse_bytes(data: bytes, name: str, settings: IngestSettings) -> Document:
@@ -109,7 +157,26 @@ def explain_bytes(data: bytes, name: str, settings: IngestSettings) -> tuple[Doc
 
 
 def parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Parsed]:
-    """Decode, detect the format, extract each document's article blocks."""
+    """Decode, detect the format, extract each document's article blocks.
+
+    Whatever a parser raises becomes an :class:`IngestError` for this input, so one file that
+    trips a parser (or zhen) never stops the others; the original exception stays attached as
+    the cause, for ``zhen --debug``.
+    """
+    try:
+        return _parse_documents(data, name, settings)
+    except PipelineError:
+        raise
+    except Exception as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise _error(
+            f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''}); this "
+            "is a bug in zhen: please report it with the file (zhen --debug shows where)",
+            name,
+        ) from exc
+
+
+def _parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Parsed]:
     fmt = detect_binary(data)
     encoding = "binary"
     if fmt is None:
@@ -124,8 +191,12 @@ def parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Pa
         decoded = decode_bytes(data, name, settings.encoding)
         encoding = decoded.encoding
         text = decoded.text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        if not text.strip():
-            raise _error("file has no text (only whitespace); give a file with article text", name)
+        if not has_visible(text):
+            raise _error(
+                "file has no text (only whitespace or invisible characters such as zero-width "
+                "spaces); give a file with article text",
+                name,
+            )
         fmt = detect_format(text, name)
         parts = _parse_text(text, fmt, name)
     else:
@@ -135,7 +206,7 @@ def parse_documents(data: bytes, name: str, settings: IngestSettings) -> list[Pa
     width = len(str(len(parts)))
     for i, (meta, candidates) in enumerate(parts):
         built = build_blocks(candidates, meta)
-        if not any(b.kind != "title" for b in built.blocks):
+        if not any(b.kind != "title" and has_visible(b.text) for b in built.blocks):
             if len(parts) > 1:
                 continue  # a feed item with a title only: nothing to translate
             raise _error(
@@ -180,15 +251,45 @@ def _parse_binary(data: bytes, fmt: DocumentFormat, name: str) -> Parts:
 
 
 def document_id(name: str) -> str:
-    """Filesystem-safe slug of the file stem; CJK letters stay, ``"-"`` becomes ``stdin``."""
+    """Filesystem-safe slug of the file stem; CJK letters stay, ``"-"`` becomes ``stdin``.
+
+    An id is at most :data:`ID_MAX_CHARS` characters and :data:`ID_MAX_BYTES` UTF-8 bytes:
+    file systems limit names in bytes (255), and the run folder adds suffixes and temporary
+    prefixes to the id (``.<id>.bilingual.md.<random>.tmp``), so 77 Chinese characters were
+    already too long. A stem cut to fit ends in a hash of the whole stem, so two long names
+    that share their beginning keep distinct ids.
+    """
     if name == STDIN:
         return "stdin"
     stem = unicodedata.normalize("NFC", Path(name).stem)
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    slug = re.sub(r"-{2,}", "-", slug).strip("-_").lower()[:_ID_MAX].strip("-_")
+    slug = re.sub(r"-{2,}", "-", slug).strip("-_").lower()
+    if len(slug) > ID_MAX_CHARS or len(slug.encode("utf-8", "surrogatepass")) > ID_MAX_BYTES:
+        digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        slug = f"{_cut(slug, ID_MAX_CHARS - 9, ID_MAX_BYTES - 9).strip('-_')}-{digest}"
     if not slug:
         return "document"
     return f"doc-{slug}" if slug in _RESERVED_IDS else slug
+
+
+def _cut(text: str, chars: int, size: int) -> str:
+    """The longest prefix of ``text`` within ``chars`` characters and ``size`` UTF-8 bytes."""
+    text = text[:chars]
+    while len(text.encode("utf-8", "surrogatepass")) > size:
+        text = text[:-1]
+    return text
+
+
+_VISIBLE = re.compile(
+    "[^\\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]"
+)
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` holds a character a reader can see: not only whitespace, controls,
+    zero-width and other format characters, or variation selectors."""
+    return _VISIBLE.search(text) is not None
 
 
 def discover(paths: list[str], failures: list[PipelineError] | None = None) -> list[str]:
@@ -197,8 +298,10 @@ def discover(paths: list[str], failures: list[PipelineError] | None = None) -> l
     Files named explicitly are kept even if odd, so reading them reports a precise error; files
     found inside directories are kept only when their first bytes look like a text document and
     they are not data/code (:data:`SKIP_EXTENSIONS`) or boilerplate such as README
-    (:data:`SKIP_STEMS`). ``"-"`` (stdin) passes through. A bad path raises, or — when a
-    ``failures`` list is given — is recorded there so the other inputs still run.
+    (:data:`SKIP_STEMS`). What cannot be looked at in a folder — an unreadable file or
+    subfolder, a broken link, a named pipe or device — is a failure naming it, never skipped in
+    silence. ``"-"`` (stdin) passes through. A bad path raises, or — when a ``failures`` list is
+    given — is recorded there so the other inputs still run.
     """
     return list(iter_discover(paths, failures))
 
@@ -216,62 +319,109 @@ def iter_discover(
                 seen.add(STDIN)
                 yield STDIN
             continue
+        errors: list[PipelineError] = []
         try:
-            files = _expand(raw, skip)
-            first = next(files, None)
-            if first is None:
+            found = False
+            for file in _expand(raw, skip, errors, failures is None):
+                found = True
+                key = os.path.realpath(file)
+                if key not in seen:
+                    seen.add(key)
+                    yield file
+            if not found and not errors:
                 raise _error(
                     "directory holds no HTML, Markdown, text, feed, Word, PDF or EPUB "
                     "documents; point at a folder of articles",
                     raw,
                 )
         except PipelineError as exc:
-            if failures is None:
-                raise
-            failures.append(exc)
-            continue
-        for file in itertools.chain([first], files):
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                yield file
+            errors.append(exc)
+        if errors and failures is None:
+            raise errors[0]
+        if failures is not None:
+            failures.extend(errors)
 
 
-def _expand(raw: str, skip: frozenset[str]) -> Iterator[str]:
+def _expand(
+    raw: str, skip: frozenset[str], errors: list[PipelineError], strict: bool
+) -> Iterator[str]:
+    """The documents of one input path; what cannot be looked at in a folder is appended to
+    ``errors`` (raised at once when ``strict``)."""
     path = Path(raw)
     if path.is_dir():
-        return (str(p) for p in _walk(path, skip) if _looks_like_document(p))
+        for p in _walk(path, raw, skip, errors):
+            try:
+                if _looks_like_document(p):
+                    yield str(p)
+            except PipelineError as exc:
+                if strict:
+                    raise
+                errors.append(exc)
+        return
     if path.exists():
-        return iter([raw])
+        yield raw
+        return
+    if path.is_symlink():
+        raise _error("broken symbolic link: its target is missing; check the link", raw)
     raise _error("no such file or directory; check the path", raw)
 
 
-def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path]:
+def _walk(
+    root: Path, raw: str, skip: frozenset[str], errors: list[PipelineError]
+) -> Iterator[Path]:
     """Files under ``root`` in sorted path order, depth first, hidden entries and ``skip``
-    folders left out, one directory listed at a time."""
+    folders left out, one directory listed at a time; a folder that cannot be listed becomes
+    an error naming it."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        where = raw if str(root) == raw else str(root)
+        reason = exc.strerror or type(exc).__name__
+        errors.append(_error(f"cannot list this folder ({reason}); make it readable", where))
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):  # as os.walk: linked folders are not entered
             if os.path.realpath(entry.path) not in skip:
-                yield from _walk(Path(entry.path), skip)
+                yield from _walk(Path(entry.path), raw, skip, errors)
         else:
             yield Path(entry.path)
 
 
 def _looks_like_document(path: Path) -> bool:
-    if path.stem.lower() in SKIP_STEMS or not path.is_file():
+    """Whether a file found in a folder is a document to read; raises for one that should be
+    but cannot be looked at (the user would otherwise never learn it was left out)."""
+    suffix = path.suffix.lower()
+    if path.stem.lower() in SKIP_STEMS:
+        return False
+    data_file = suffix in SKIP_EXTENSIONS and suffix not in (".xml", ".rss", ".atom")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if data_file:
+            return False
+        raise _error(
+            "broken symbolic link: its target is missing; fix or remove it", str(path)
+        ) from None
+    except OSError as exc:
+        raise _error(f"cannot look at this file ({exc.strerror}); check it", str(path)) from None
+    if not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode) or data_file:
+            return False
+        kind = _special_kind(mode)
+        raise _error(
+            f"is {kind}, not a document file; left out of the folder's documents", str(path)
+        )
+    if data_file:
         return False
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
-    except OSError:
-        return False
-    suffix = path.suffix.lower()
+    except PermissionError:
+        raise _error("permission denied; make the file readable", str(path)) from None
+    except OSError as exc:
+        raise _error(f"cannot read the file ({exc.strerror}); check it", str(path)) from None
     if looks_like_document(head, suffix):
         return True
     if suffix in SKIP_EXTENSIONS:

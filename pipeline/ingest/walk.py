@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pipeline.document import BlockKind
 from pipeline.ingest.chrome import Candidate
-from pipeline.ingest.inline import Inline, image_markup
+from pipeline.ingest.inline import HTML_EMPHASIS, Inline, image_markup
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -110,18 +110,14 @@ def element_rule(tag: str, attrs: dict[str, Any]) -> str | None:
 _CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 _SILENT_TAGS = NON_CONTENT_TAGS - {"nav", "aside", "footer", "form", "dialog", "menu", "button"}
 _RECORD_CHARS = 200
-_EMPHASIS = {
-    "b": "strong",
-    "strong": "strong",
-    "i": "em",
-    "em": "em",
-    "del": "strike",
-    "s": "strike",
-}
 _CAPTION_INLINE = frozenset({"small", "figcaption", "cite", "em", "i"})
 _CAPTION_CLASS = re.compile(r"(?i)caption|credit|desc")
 _LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
 _CAPTION_MAX = 120
+
+
+_Frame = tuple[Iterator["LexborNode"], "Context", Callable[[], None] | None]
+"""A walk stack frame: the element's remaining children, their context, what to do after."""
 
 
 @dataclass
@@ -210,53 +206,68 @@ class Walker:
             self.out.append(Candidate("paragraph", "", plain=shown, chrome=rule))
 
     def walk(self, node: LexborNode, ctx: Context) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag or ""
-            if tag == "-text":
-                if not ctx.headings_only:
-                    self._text(child.text_content or "", ctx)
+        """Walk ``node``'s subtree depth-first with an explicit stack, not recursion: pages
+        nest elements hundreds or thousands deep (600 unclosed ``<div>``), far past Python's
+        recursion limit. Entering an element pushes a frame — its children, the context they
+        get, and what to do once they are done (close a link, end a block)."""
+        stack: list[_Frame] = [(node.iter(include_text=True), ctx, None)]
+        while stack:
+            children, ctx, done = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if done is not None:
+                    done()
                 continue
-            if tag.startswith("-"):
-                continue
-            if tag == "br" or (tag == "header" and not self.header_headings):
-                self.flush(ctx, broken=tag == "br")
-            elif tag in ("img", "picture"):
-                if not ctx.headings_only:
-                    self._image(child, ctx)
-            elif self._skip(child, tag):
-                if tag not in _NO_BREAK:
-                    self.flush(ctx)
-                self._record(child, tag)
-            elif tag in INLINE_TAGS:
-                self._inline(child, tag, ctx)
-            elif tag == "hr":
-                self.flush(ctx)
-                self.out.append(Candidate("paragraph", "", brk=True))
-            else:
-                self._block(child, tag, ctx)
+            frame = self._visit(child, ctx)
+            if frame is not None:
+                stack.append(frame)
 
-    def _inline(self, node: LexborNode, tag: str, ctx: Context) -> None:
+    def _visit(self, child: LexborNode, ctx: Context) -> _Frame | None:
+        """Handle one child; an element whose children are to be walked returns their frame."""
+        tag = child.tag or ""
+        if tag == "-text":
+            if not ctx.headings_only:
+                self._text(child.text_content or "", ctx)
+        elif tag.startswith("-"):
+            pass
+        elif tag == "br" or (tag == "header" and not self.header_headings):
+            self.flush(ctx, broken=tag == "br")
+        elif tag in ("img", "picture"):
+            if not ctx.headings_only:
+                self._image(child, ctx)
+        elif self._skip(child, tag):
+            if tag not in _NO_BREAK:
+                self.flush(ctx)
+            self._record(child, tag)
+        elif tag in INLINE_TAGS:
+            return self._inline(child, tag, ctx)
+        elif tag == "hr":
+            self.flush(ctx)
+            self.out.append(Candidate("paragraph", "", brk=True))
+        else:
+            return self._block(child, tag, ctx)
+        return None
+
+    def _inline(self, node: LexborNode, tag: str, ctx: Context) -> _Frame | None:
+        children = node.iter(include_text=True)
         if ctx.headings_only:
-            self.walk(node, ctx)
-            return
+            return children, ctx, None
         if tag in _CODE_TAGS:
             code = node.text(deep=True)
             self.line.code(" ".join(code.split()) if "\n" in code else code)
-            return
+            return None
         caption = ctx.in_caption or tag in _CAPTION_INLINE or _captionish(node)
         href = str(node.attributes.get("href") or "") if tag == "a" else ctx.href
         inner = replace(ctx, in_link=ctx.in_link or tag == "a", in_caption=caption, href=href)
-        emphasis = _EMPHASIS.get(tag)
+        emphasis = HTML_EMPHASIS.get(tag)
         if tag == "a" and not ctx.in_link:
             self.line.open("link", href)
-            self.walk(node, inner)
-            self.line.close("link")
-        elif emphasis:
+            return children, inner, lambda: self.line.close("link")
+        if emphasis:
             self.line.open(emphasis)
-            self.walk(node, inner)
-            self.line.close(emphasis)
-        else:
-            self.walk(node, inner)
+            return children, inner, lambda: self.line.close(emphasis)
+        return children, inner, None
 
     def _image(self, node: LexborNode, ctx: Context) -> None:
         src = _image_src(node)
@@ -271,23 +282,21 @@ class Walker:
         markup = image_markup(alt, src, title)
         self.out.append(Candidate("image", markup, href=ctx.href or None))
 
-    def _block(self, node: LexborNode, tag: str, ctx: Context) -> None:
+    def _block(self, node: LexborNode, tag: str, ctx: Context) -> _Frame | None:
         self.flush(ctx)
         self.group = -1
+        children = node.iter(include_text=True)
         if ctx.headings_only:
             inner = _block_ctx(node, tag, ctx, self)
             if inner.kind == "heading":
-                self.walk(node, replace(inner, headings_only=False))
-                self.flush(inner)
-            else:
-                self.walk(node, ctx)
-            return
+                return children, replace(inner, headings_only=False), lambda: self.flush(inner)
+            return children, ctx, None
         if tag == "pre":
             self._pre(node)
-            return
+            return None
         if tag == "table" and _data_table(node):
             self._table(node)
-            return
+            return None
         if tag in ("ul", "ol"):
             start = str(node.attributes.get("start") or "1")
             self.lists.append([int(tag == "ol"), int(start) if start.isdigit() else 1])
@@ -298,13 +307,16 @@ class Walker:
             self.marker = f"{number}." if ordered else "-"
             self.lists[-1][1] = number + 1
         inner = _block_ctx(node, tag, ctx, self)
-        self.walk(node, replace(inner, headings_only=tag == "header"))
-        self.flush(inner)
-        self.group = -1
-        if tag in ("ul", "ol") and self.lists:
-            self.lists.pop()
-        elif tag == "blockquote":
-            self.quotes = max(0, self.quotes - 1)
+
+        def done() -> None:
+            self.flush(inner)
+            self.group = -1
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
+            elif tag == "blockquote":
+                self.quotes = max(0, self.quotes - 1)
+
+        return children, replace(inner, headings_only=tag == "header"), done
 
     def _pre(self, node: LexborNode) -> None:
         code = node.text(deep=True).strip("\n")

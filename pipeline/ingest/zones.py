@@ -157,11 +157,17 @@ def _caption_credits(kept: list[Candidate], dropped: Dropped) -> None:
         c.text = md[: -len(suffix)].rstrip() if md.endswith(suffix) else escape_text(keep)
 
 
+def _texty(text: str) -> bool:
+    """A line that reads as text, not as a section title: punctuated or prose-long."""
+    return _SENTENCE_MARK.search(text) is not None or len(text.strip()) >= PROSE_MIN_CHARS
+
+
 def _empty_sections(kept: list[Candidate], dropped: Dropped) -> list[Candidate]:
     """Headings that end the document with nothing under them (a references section whose
-    links the exporter lost)."""
+    links the exporter lost) — short, unpunctuated titles; a "heading" holding a sentence or a
+    line of prose is text."""
     end = len(kept)
-    while end > 0 and kept[end - 1].kind == "heading":
+    while end > 0 and kept[end - 1].kind == "heading" and not _texty(kept[end - 1].plain):
         end -= 1
     if end == 0 or end == len(kept):
         return kept

@@ -247,14 +247,25 @@ _BLOCK_MIN_EVIDENCE = 3
 
 def _block_conversion(doc_conversion: str, counts: ScriptCounts) -> str:
     """A clearly Simplified block in a Traditional document (or the reverse) keeps its own script;
-    blocks with little evidence follow the document so one article converts consistently."""
+    blocks with little evidence follow the document so one article converts consistently.
+
+    A block left unconverted that still holds clear evidence of Traditional text (three or more
+    characters only Traditional uses) — a paragraph mixing both scripts, a Traditional quote in
+    a Simplified article — gets plain ``t2s``: those characters are foreign to the model, which
+    was trained on Simplified, and OpenCC leaves the block's Simplified characters as they are.
+    One or two such characters stay as written: Simplified text has a few legitimately
+    (二噁英, which t2s would turn into the rare 二𫫇英).
+    """
     dominant = max(counts.traditional, counts.simplified)
     if dominant < _BLOCK_MIN_EVIDENCE or dominant < 3 * min(counts.traditional, counts.simplified):
-        return doc_conversion
-    own = verdict(counts)
-    if own == "simplified":
-        return "none"
-    return doc_conversion if doc_conversion != "none" else conversion_for(own)
+        conversion = doc_conversion
+    elif verdict(counts) == "simplified":
+        conversion = "none"
+    else:
+        conversion = doc_conversion if doc_conversion != "none" else conversion_for(verdict(counts))
+    if conversion == "none" and counts.traditional >= _BLOCK_MIN_EVIDENCE:
+        return "t2s"
+    return conversion
 
 
 def normalize_document(doc: Document, settings: NormalizeSettings) -> Document:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ModelError
+from pipeline.packages.archive import check_members, extract, refuse_replacing, swap_in
 from pipeline.packages.files import (
     RECORD_NAME,
     content_digest,
@@ -198,12 +199,7 @@ def _inspect_archive(archive: Path, expect: tuple[str, str] | None) -> str:
             file=where,
         )
     with zipfile.ZipFile(archive) as zf:
-        names = [n for n in zf.namelist() if not n.startswith("__MACOSX/")]
-        if any(n.startswith("/") or ".." in n.split("/") for n in names):
-            raise ModelError(
-                "contains paths outside its directory; refusing to extract it",
-                file=where,
-            )
+        names = [i.filename for i in check_members(zf, where)]
         tops = sorted({n.split("/", 1)[0] for n in names})
         if len(tops) != 1 or tops[0] in ("", "."):
             raise ModelError(
@@ -226,42 +222,45 @@ def _inspect_archive(archive: Path, expect: tuple[str, str] | None) -> str:
     return top
 
 
-def _swap_in(staged: Path, target: Path, scratch: Path) -> None:
-    """Put ``staged`` at ``target`` by renames, so readers never see a half-written package."""
-    if target.exists():
-        os.replace(target, scratch / "previous")
-    os.replace(staged, target)
-
-
 def install_archive(
     archive: Path,
     dest_dir: Path,
     origin: str = "zhen",
     expect: tuple[str, str] | None = None,
     sha256: str | None = None,
+    replace: bool = False,
 ) -> PackageInfo:
     """Verify and extract an archive into ``dest_dir`` atomically, recording its sha256.
 
-    Installing the same archive again is a no-op; a different archive with the same package
-    name replaces the old one.
+    Installing the same archive again is a no-op; a different archive with the name of an
+    installed package is refused unless ``replace`` (it would silently swap the model out).
     """
     top = _inspect_archive(archive, expect)
     digest = sha256 or sha256_file(archive)
     target = dest_dir / top
-    if target.is_dir() and read_record(target).get("sha256") == digest:
-        return read_package(target, origin, expect)
+    if target.is_dir():
+        if read_record(target).get("sha256") == digest:
+            return read_package(target, origin, expect)
+        refuse_replacing(target, archive, replace)
     dest_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest_dir, prefix=".zhen-install-") as tmp:
         try:
             with zipfile.ZipFile(archive) as zf:
-                zf.extractall(tmp, [n for n in zf.namelist() if n.startswith(top + "/")])
+                members = [i for i in zf.infolist() if i.filename.startswith(top + "/")]
+                extract(zf, members, Path(tmp), str(archive))
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ModelError(f"is corrupt ({exc}); get the file again", file=archive) from None
+        except OSError as exc:
+            raise ModelError(
+                f"cannot be extracted into {dest_dir} ({exc.strerror}); free some space or "
+                "check the folder's permissions",
+                file=archive,
+            ) from None
         staged = Path(tmp) / top
         write_record(staged, {"sha256": digest, "source": str(archive)})
         read_package(staged, origin, expect)
         try:
-            _swap_in(staged, target, Path(tmp))
+            swap_in(staged, target, Path(tmp))
         except OSError:
             # Another process installed the same archive between our check and our rename.
             if read_record(target).get("sha256") != digest:
@@ -269,7 +268,9 @@ def install_archive(
     return read_package(target, origin, expect)
 
 
-def _install_dir(source: Path, dest_dir: Path, expect: tuple[str, str] | None) -> PackageInfo:
+def _install_dir(
+    source: Path, dest_dir: Path, expect: tuple[str, str] | None, replace: bool = False
+) -> PackageInfo:
     """Copy a verified package directory in, atomically.
 
     Its content digest stands in for the archive sha256 it does not have.
@@ -279,11 +280,22 @@ def _install_dir(source: Path, dest_dir: Path, expect: tuple[str, str] | None) -
     target = dest_dir / source.name
     if target.resolve() == source.resolve():
         raise ModelError("is already installed", file=source)
+    if target.is_dir():
+        if read_record(target).get("sha256") == content_digest(source):
+            return read_package(target, "zhen", expect)
+        refuse_replacing(target, source, replace)
     with tempfile.TemporaryDirectory(dir=dest_dir, prefix=".zhen-install-") as tmp:
         staged = Path(tmp) / source.name
-        shutil.copytree(source, staged, ignore=shutil.ignore_patterns(RECORD_NAME))
+        try:
+            shutil.copytree(source, staged, ignore=shutil.ignore_patterns(RECORD_NAME))
+        except (OSError, shutil.Error, RecursionError) as exc:
+            raise ModelError(
+                f"cannot be copied ({type(exc).__name__}: a link loop, an unreadable file or a "
+                "full disk); check the folder",
+                file=source,
+            ) from None
         write_record(staged, {"sha256": content_digest(staged), "source": str(source)})
-        _swap_in(staged, target, Path(tmp))
+        swap_in(staged, target, Path(tmp))
     return read_package(target, "zhen", expect)
 
 
@@ -294,12 +306,16 @@ def parse_pair(text: str) -> tuple[str, str] | None:
 
 
 def _install_url(
-    url: str, dirs: ModelDirs, progress: Progress | None, expect: tuple[str, str] | None
+    url: str,
+    dirs: ModelDirs,
+    progress: Progress | None,
+    expect: tuple[str, str] | None,
+    replace: bool,
 ) -> PackageInfo:
     """Download to the cache dir, install, and drop the download."""
     path = download([url], dirs.cache_dir / "downloads", progress)
     try:
-        return install_archive(path, dirs.install_dir, "zhen", expect)
+        return install_archive(path, dirs.install_dir, "zhen", expect, replace=replace)
     finally:
         path.unlink(missing_ok=True)
 
@@ -309,19 +325,21 @@ def install(
     dirs: ModelDirs,
     progress: Progress | None = None,
     expect: tuple[str, str] | None = None,
+    replace: bool = False,
 ) -> PackageInfo:
     """Install SOURCE into ``dirs.install_dir``: a ``.argosmodel`` file, an extracted package
     directory, an http(s) URL, or a language pair such as ``"zh en"`` (fetched from the index).
 
-    ``expect`` refuses a package for other languages; a language pair implies it.
+    ``expect`` refuses a package for other languages; a language pair implies it. ``replace``
+    lets a different package of an installed package's name replace it.
     """
     path = Path(source).expanduser()
     if path.is_dir():
-        return _install_dir(path, dirs.install_dir, expect)
+        return _install_dir(path, dirs.install_dir, expect, replace)
     if path.is_file():
-        return install_archive(path, dirs.install_dir, "zhen", expect)
+        return install_archive(path, dirs.install_dir, "zhen", expect, replace=replace)
     if source.startswith(("http://", "https://")):
-        return _install_url(source, dirs, progress, expect)
+        return _install_url(source, dirs, progress, expect, replace)
     pair = parse_pair(source)
     if pair is None:
         raise ModelError(
@@ -339,7 +357,7 @@ def install(
     links = [str(link) for link in listed] if isinstance(listed, list) else []
     path = download(links, dirs.cache_dir / "downloads", progress)
     try:
-        return install_archive(path, dirs.install_dir, "zhen", pair)
+        return install_archive(path, dirs.install_dir, "zhen", pair, replace=replace)
     finally:
         path.unlink(missing_ok=True)
 

@@ -10,15 +10,21 @@ Several runs, and several workers of one run, share the file safely: WAL mode le
 while one process writes, every write is one ``BEGIN IMMEDIATE`` transaction (the writer waits
 for the lock up front instead of failing half-way), a busy writer is waited for (SQLite's busy
 timeout, then a few retries with back-off), and one connection may be used from several threads
-(a lock serialises them). The cache only saves work: a batch that still cannot be written after
-that is skipped and counted in :attr:`TranslationCache.skipped_writes`, never an error. The file
-is per machine: SQLite over a network file system is not safe, so a cluster run gives each
-machine its own cache (see the README).
+(a lock serialises them). The file is per machine: SQLite over a network file system is not
+safe, so a cluster run gives each machine its own cache (see the README).
+
+The cache only saves work, so it never stops a run: a batch that still cannot be written after
+the retries is skipped and counted in :attr:`TranslationCache.skipped_writes`; a damaged file (a
+torn page, a garbled header) is moved aside as ``translations.sqlite3.damaged-<time>`` with a
+warning and a new cache started; a cache that cannot be used at all (a full disk, an unwritable
+folder) gives a warning and the run goes on with an in-memory one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import sqlite3
 import threading
 import time
@@ -27,6 +33,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline.errors import warn
 from pipeline.store.sqlite import SQLiteStore
 
 CACHE_FILE = "translations.sqlite3"
@@ -42,6 +49,7 @@ CREATE TABLE IF NOT EXISTS translations (
     created REAL NOT NULL
 ) WITHOUT ROWID
 """
+_INSERT = "INSERT OR REPLACE INTO translations (key, en, created) VALUES (?, ?, ?)"
 
 
 def normalize_source(text: str) -> str:
@@ -64,16 +72,14 @@ class TranslationCache(SQLiteStore):
     """
 
     def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.skipped_writes = 0
+        self._busy_timeout = busy_timeout
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        _retry(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        _retry(lambda: self._db.execute(_SCHEMA))
+        try:
+            self._db = _connect(path, busy_timeout)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self._db = self._recover(exc)
 
     @classmethod
     def in_dir(cls, cache_dir: Path) -> TranslationCache:
@@ -85,7 +91,12 @@ class TranslationCache(SQLiteStore):
         by_key = {cache_key(namespace, s): s for s in sources}
         query = "SELECT key, en FROM translations WHERE key IN ({marks})"
         with self._lock:
-            rows = _retry(lambda: list(self._rows_in(query, list(by_key))))
+            try:
+                rows = _retry(lambda: list(self._rows_in(query, list(by_key))))
+            except sqlite3.DatabaseError as exc:
+                if not _busy(exc):
+                    self._db = self._recover(exc)
+                return {}
         return {by_key[key]: en for key, en in rows}
 
     def put_many(self, namespace: str, pairs: Iterable[tuple[str, str]]) -> bool:
@@ -99,19 +110,18 @@ class TranslationCache(SQLiteStore):
         with self._lock:
             try:
                 _retry(lambda: self._write(rows))
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc):
-                    raise
-                self.skipped_writes += 1
-                return False
+            except sqlite3.DatabaseError as exc:
+                if _busy(exc):
+                    self.skipped_writes += 1
+                    return False
+                self._db = self._recover(exc)
+                self._write(rows)
         return True
 
     def _write(self, rows: list[tuple[str, str, float]]) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translations (key, en, created) VALUES (?, ?, ?)", rows
-            )
+            self._db.executemany(_INSERT, rows)
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -126,10 +136,70 @@ class TranslationCache(SQLiteStore):
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
 
+    def _recover(self, exc: sqlite3.DatabaseError | OSError) -> sqlite3.Connection:
+        """A connection to go on with after ``exc``: a new cache file when the old one was
+        damaged (moved aside), else an in-memory cache for the rest of the run."""
+        with contextlib.suppress(sqlite3.Error, AttributeError):
+            self._db.close()
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
+            aside = self.path.with_name(
+                f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+            try:
+                db = _connect(self.path, self._busy_timeout)
+            except (sqlite3.DatabaseError, OSError):
+                pass
+            else:
+                warn(
+                    f"translation cache damaged ({reason}); moved aside to {aside.name}, "
+                    "continuing with a new cache",
+                    file=self.path,
+                    stage="translate",
+                )
+                return db
+        warn(
+            f"cannot use the translation cache ({reason}); continuing without it, so this run's "
+            "translations are not kept (free disk space or pass another --cache-dir)",
+            file=self.path,
+            stage="translate",
+        )
+        return _connect(Path(":memory:"), self._busy_timeout)
 
-def _busy(exc: sqlite3.OperationalError) -> bool:
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open (creating) a cache file with its schema; ``:memory:`` for one that is not kept.
+    Transactions are explicit (``isolation_level=None``) and the connection may be used from
+    any thread, under the cache's lock."""
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    try:
+        _retry(lambda: db.execute("PRAGMA journal_mode=WAL"))
+        db.execute("PRAGMA synchronous=NORMAL")
+        _retry(lambda: db.execute(_SCHEMA))
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file itself is broken (rather than the disk or a lock)."""
+    message = str(exc).lower()
+    return type(exc) is sqlite3.DatabaseError or any(
+        words in message for words in ("malformed", "not a database", "corrupt")
+    )
+
+
+def _busy(exc: sqlite3.DatabaseError) -> bool:
     """Whether ``exc`` is SQLite saying another connection holds the lock."""
-    return "locked" in str(exc) or "busy" in str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
 
 
 def _retry(action: Callable[[], T]) -> T:

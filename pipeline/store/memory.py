@@ -42,8 +42,9 @@ error listing them, and only then are all pairs written in one SQLite transactio
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -126,30 +127,53 @@ class TranslationMemory(SQLiteStore):
         self.path = path
         self._db = db
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """SQLite's errors on a damaged (or locked, or full) file as one line naming it; a
+        constraint or a write to a read-only memory stays the programming error it is."""
+        try:
+            yield
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise
+        except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc):
+                raise
+            reason = " ".join(str(exc).split())
+            raise TranslationMemoryError(
+                f"cannot read the translation memory ({reason}); if it is damaged, restore it "
+                "from a copy or rebuild it with zhen review import",
+                file=str(self.path),
+            ) from None
+
     def lookup_many(self, sources: Iterable[str]) -> dict[str, str]:
         """Reviewed English for those normalized ``sources`` the memory holds."""
         keys = list(dict.fromkeys(sources))
-        return dict(self._rows_in("SELECT source, en FROM memory WHERE source IN ({marks})", keys))
+        query = "SELECT source, en FROM memory WHERE source IN ({marks})"
+        with self._reading():
+            return dict(self._rows_in(query, keys))
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every ``(source, reviewed English)``, for close matches."""
-        return list(self._db.execute("SELECT source, en FROM memory"))
+        with self._reading():
+            return list(self._db.execute("SELECT source, en FROM memory"))
 
     def store(self, entries: Sequence[MemoryEntry]) -> tuple[int, int]:
         """Insert or replace ``entries`` in ONE transaction; returns ``(new, replaced)`` where
         ``replaced`` counts sources that had a different English before."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            before = self.lookup_many(e.source for e in entries)
-            marks = ",".join("?" * len(_COLUMNS))
-            self._db.executemany(
-                f"INSERT OR REPLACE INTO memory ({','.join(_COLUMNS)}) VALUES ({marks})",
-                [tuple(getattr(e, c) for c in _COLUMNS) for e in entries],
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        with self._reading():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                before = self.lookup_many(e.source for e in entries)
+                marks = ",".join("?" * len(_COLUMNS))
+                self._db.executemany(
+                    f"INSERT OR REPLACE INTO memory ({','.join(_COLUMNS)}) VALUES ({marks})",
+                    [tuple(getattr(e, c) for c in _COLUMNS) for e in entries],
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
         new = sum(e.source not in before for e in entries)
         replaced = sum(e.source in before and before[e.source] != e.en for e in entries)
         return new, replaced
@@ -157,22 +181,25 @@ class TranslationMemory(SQLiteStore):
     def entries(self, limit: int | None = None) -> list[MemoryEntry]:
         """Entries, most recently imported first."""
         query = f"SELECT {','.join(_COLUMNS)} FROM memory ORDER BY imported DESC, source"
-        rows = self._db.execute(query + " LIMIT ?", (limit if limit is not None else -1,))
-        return [MemoryEntry(*row) for row in rows]
+        with self._reading():
+            rows = self._db.execute(query + " LIMIT ?", (limit if limit is not None else -1,))
+            return [MemoryEntry(*row) for row in rows]
 
     def stats(self) -> MemoryStats:
         """Counts over the whole memory."""
-        row = self._db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(en != mt), 0), COUNT(DISTINCT doc_id), "
-            "COUNT(DISTINCT origin), MIN(imported), MAX(imported) FROM memory"
-        ).fetchone()
+        with self._reading():
+            row = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(en != mt), 0), COUNT(DISTINCT doc_id), "
+                "COUNT(DISTINCT origin), MIN(imported), MAX(imported) FROM memory"
+            ).fetchone()
         entries, edited, documents, origins, first, last = row
         return MemoryStats(
             self.path, entries, edited, entries - edited, documents, origins, first, last
         )
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM memory").fetchone()[0])
+        with self._reading():
+            return int(self._db.execute("SELECT COUNT(*) FROM memory").fetchone()[0])
 
 
 def open_memory(path: Path, create: bool = False) -> TranslationMemory:
@@ -187,11 +214,18 @@ def open_memory(path: Path, create: bool = False) -> TranslationMemory:
             "no translation memory here; create one with zhen review import FILE --memory PATH",
             file=str(path),
         )
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-    else:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        else:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except (sqlite3.Error, OSError) as exc:
+        raise TranslationMemoryError(
+            f"cannot open the translation memory ({exc}); check the path and its permissions",
+            file=str(path),
+        ) from None
     try:
         _check_schema(db, path, create)
     except BaseException:
@@ -225,6 +259,23 @@ def _check_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
     if create and not tables:
         db.execute(_SCHEMA)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    elif create:
+        _check_intact(db, path)
+
+
+def _check_intact(db: sqlite3.Connection, path: Path) -> None:
+    """Before writing into a memory, make sure it is not damaged: SQLite would add rows to a
+    file with torn pages without a word, and they would be lost with it."""
+    try:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise TranslationMemoryError(
+            f"cannot read the translation memory (damaged: {'; '.join(problems)[:200]}); "
+            "restore it from a copy or import into a new one with --memory",
+            file=str(path),
+        )
 
 
 class ReviewedMemory(Protocol):
@@ -286,9 +337,14 @@ def open_reviewed(path: Path) -> ReviewedMemory:
     SQLite memory (a file, or a run folder holding ``memory.sqlite3``), opened read-only."""
     file = memory_file(path)
     if file.is_file():
-        with file.open("rb") as fh:
-            if is_tmx(fh.read(2048)):
-                return TmxMemory.read(file)
+        try:
+            with file.open("rb") as fh:
+                if is_tmx(fh.read(2048)):
+                    return TmxMemory.read(file)
+        except OSError as exc:
+            raise TranslationMemoryError(
+                f"cannot read the memory ({exc.strerror}); check its permissions", file=str(file)
+            ) from None
     return open_memory(path)
 
 

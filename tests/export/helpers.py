@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+
+from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.document import Block, Document, Metadata, Segment
 from pipeline.export.common import RunInfo
@@ -71,3 +74,31 @@ def sample_docs() -> list[Document]:
 
 def all_segments(docs: list[Document]) -> list[Segment]:
     return [s for d in docs for s in d.segments]
+
+
+MARKUP_TAGS = frozenset(
+    {"html", "head", "body", "p", "em", "strong", "code", "a", "img", "br", "h1", "h2", "h3"}
+    | {"h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table", "thead", "tbody"}
+    | {"tr", "th", "td", "del", "s"}
+)
+"""What a renderer makes of Markdown itself; anything else came from raw HTML."""
+SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "start", "class", "align", "style"})
+
+
+def live_markup(rendered: str) -> list[str]:
+    """Tags, event handlers and script URLs in rendered HTML that Markdown did not make."""
+    found = []
+    tree = LexborHTMLParser(rendered)
+    for node in tree.root.traverse() if tree.root is not None else []:
+        tag = node.tag or ""
+        if tag.startswith("-"):
+            continue
+        if tag not in MARKUP_TAGS:
+            found.append(f"<{tag}>")
+        for name, value in node.attributes.items():
+            if name not in SAFE_ATTRS or (name == "style" and value and "align" not in value):
+                found.append(f"{tag}[{name}]")
+            target = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name in ("href", "src") and target.startswith(("javascript:", "vbscript:")):
+                found.append(f"{tag}[{name}={value}]")
+    return found

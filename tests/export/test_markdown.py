@@ -136,3 +136,27 @@ def test_code_with_backtick_fences_gets_a_longer_fence() -> None:
         "c", "c.md", "markdown", "utf-8", Metadata(), [Block(0, "code", "```\nx\n```", info="md")]
     )
     assert "````md\n```\nx\n```\n````" in render_english(doc)
+
+
+def test_outputs_render_hostile_text_and_metadata_as_text() -> None:
+    import markdown as python_markdown
+    from export.helpers import live_markup
+
+    source = (
+        "---\ntitle: 标题<script>alert(0)</script>\nauthor: <img src=x onerror=alert(1)>\n"
+        'url: "javascript:alert(2)"\n---\n\n这是 &lt;script&gt;alert(3)&lt;/script&gt; 的例子。\n\n'
+        "$$\n\n<script>alert(4)</script>\n$$\n"
+    )
+    doc = parse_bytes(source.encode(), "x.md", IngestSettings())
+    english = {
+        b.text: "This is <script>alert(5)</script> [a](javascript:alert(6))" for b in doc.blocks
+    }
+    doc = translated(doc, english)
+    # Python-Markdown as MkDocs runs it: without fenced_code it has no fenced code blocks at all
+    for text in (render_english(doc), render_bilingual(doc)):
+        assert "alert(4)" in text and "alert(5)" in text  # kept, as text
+        for html in (
+            MarkdownIt("commonmark", {"html": True}).render(text),
+            python_markdown.markdown(text, extensions=["fenced_code", "tables"]),
+        ):
+            assert live_markup(html) == [], html  # before the fix: <script>, <img onerror>

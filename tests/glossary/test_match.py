@@ -284,3 +284,17 @@ def test_a_documents_own_name_matches_where_the_segmenter_glues_it_to_a_verb() -
     assert match_terms(text, Glossary((name,))) == []
     (found,) = match_terms(text, Glossary((name,), word_checks=False))
     assert (found.start, found.end) == (4, 7)
+
+
+def test_a_huge_term_costs_memory_in_proportion_to_its_length() -> None:
+    from pipeline.glossary.match import PREFIX_CAP, Matcher
+
+    huge = "导弹" * 50_000
+    matcher = Matcher([Term("huge", (huge,), "missile"), Term("m", ("导弹",), "m")], None)
+    assert len(matcher.prefixes) <= PREFIX_CAP + 2  # before the fix: 100,000 prefixes, 10 GB
+    found = matcher.scan("前" + huge + "后导弹")
+    assert [(m.term.id, m.start, m.end) for m in found] == [
+        ("huge", 1, 1 + len(huge)),
+        ("m", 2 + len(huge), 4 + len(huge)),
+    ]
+    assert [m.term.id for m in matcher.scan(huge[:-1])] == ["m"] * (50_000 - 1)

@@ -277,3 +277,43 @@ def test_shipped_glossaries_are_clean() -> None:
         assert validate(ROOT / "glossaries" / name, AUTO) == []
     terms = load_glossary(ROOT / "glossaries" / "cross-strait.tsv").terms
     assert all(t.note for t in terms), "every entry names its authority"
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("big\t" + "导弹" * 50_000 + "\tmissile\t\t\t\tapproved", "zh"),
+        ("big\t导弹\t" + "missile " * 90_000 + "\t\t\t\tapproved", "en"),
+        ("big\t导弹|" + "飞" * 101 + "\tmissile\t\t\t\tapproved", "zh"),
+        ("big\t导弹\tmissile\t\t" + "x" * 301 + "\t\tapproved", "accept"),
+    ],
+    ids=["zh-100k", "en-700k", "zh-form-101", "accept-301"],
+)
+def test_field_limits_are_one_rule_for_validate_and_load(
+    tmp_path: Path, row: str, field: str
+) -> None:
+    path = tmp_path / "big.tsv"
+    path.write_text(tsv(row, "ok\t核弹头\twarhead\t\t\t\tapproved"), encoding="utf-8")
+    issues = validate(path)  # before the fix: "ok"
+    assert [(i.code, i.line, i.severity) for i in issues] == [("too-long", 2, "error")]
+    assert issues[0].message.startswith(f"{field}: ") and len(issues[0].message) < 200
+    with pytest.raises(GlossaryError, match="more than the") as err:
+        load_glossary(path)  # before the fix: loaded, then 10 GB (zh) or a hang (en)
+    assert len(str(err.value)) < 400
+
+
+def test_a_pipe_or_an_oversized_file_is_no_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.tsv"
+    os.mkfifo(fifo)
+    with pytest.raises(GlossaryError, match="not a regular file"):
+        load_glossary(fifo)  # before the fix: blocked forever
+    monkeypatch.setattr("pipeline.glossary.tsv.MAX_GLOSSARY_BYTES", 10)
+    (tmp_path / "g.tsv").write_text(tsv("m\t导弹\tmissile\t\t\t\tapproved"), encoding="utf-8")
+    assert [i.code for i in validate(tmp_path / "g.tsv")] == ["unreadable"]

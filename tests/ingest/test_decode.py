@@ -163,3 +163,33 @@ def test_sniff_binary(head: bytes, kind: str | None) -> None:
 def test_invalid_bytes_after_bom_name_the_fix() -> None:
     with pytest.raises(PipelineError, match=r"byte-order mark.*--encoding"):
         decode_bytes(codecs.BOM_UTF8 + b"\xff\xfe\xfa", "bad.txt")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text", [SIMPLIFIED_LONG, TRADITIONAL_LONG, "这是没有字节顺序标记的UTF-16文件。"]
+)
+def test_utf16_without_bom_is_recognised_for_chinese_text(text: str, codec: str) -> None:
+    data = text.encode(codec)
+    assert sniff_binary(data[:8192]) is None  # before the fix: "binary data"
+    assert decode_bytes(data, "x").text == text
+
+
+def test_damaged_utf8_names_the_offset_and_a_fix_that_works() -> None:
+    data = (SIMPLIFIED_LONG * 20).encode()
+    bad = data[:3000] + b"\xff" + data[3000:]
+    with pytest.raises(PipelineError) as info:
+        decode_bytes(bad, "bad.txt")
+    message = info.value.message
+    assert "byte offset 3000 (0xff)" in message  # before the fix: no offset
+    assert "--encoding gbk" not in message  # ... and a codec that fails on the same bytes
+    assert "iconv -c -f UTF-8 -t UTF-8" in message
+    repaired = bad.decode("utf-8", errors="ignore").encode()  # what iconv -c does
+    assert decode_bytes(repaired, "fixed.txt").text == SIMPLIFIED_LONG * 20
+
+
+def test_undecodable_bytes_name_the_offset_and_how_to_find_the_codec() -> None:
+    with pytest.raises(PipelineError) as info:
+        decode_bytes(b"ok " + bytes(range(0x80, 0x100)) * 3, "x.txt")
+    assert "byte offset 3 (0x80)" in info.value.message
+    assert "--encoding NAME" in info.value.message and "gbk" not in info.value.message

@@ -235,3 +235,48 @@ def test_skipped_elements_and_text_outside_the_article_are_listed_as_dropped() -
     assert ("hidden", "隐藏的文字") in dropped
     assert all("不应出现的脚本文字" not in text for _, text in dropped)  # scripts are not text
     assert "热门文章" not in "".join(b.text for b in doc.blocks)
+
+
+# --- nesting depth --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><article>"
+        + "<div>" * 600
+        + "<p>深层的段落。</p>"
+        + "</div>" * 600
+        + "<p>结尾段落。</p></article></body></html>",
+        "<html><body>" + "<div>" * 600 + "<p>深层的段落。</p><p>结尾段落。</p></body></html>",
+        "<html><body>" + "<span><b>" * 2000 + "深层的段落。<div>结尾段落。</div></body></html>",
+    ],
+    ids=["nested-600", "unclosed-600", "unclosed-inline-2000"],
+)
+def test_deep_html_keeps_its_text(html: str) -> None:
+    texts = [text.replace("*", "") for _, text in blocks(html)]  # before: RecursionError
+    assert texts == ["深层的段落。", "结尾段落。"]
+
+
+def test_cap_depth_flattens_only_beyond_the_limit() -> None:
+    from pipeline.ingest.html import cap_depth
+
+    page = (
+        "<!-- <div><div><div> --><script>var s = '<div><div><div>';</script>"
+        "<div><p>甲<p>乙<ul><li>一<li>二</ul><br><img src=x.png></div>"
+    )
+    assert cap_depth(page, limit=3) == page  # comments, scripts, optional end tags don't count
+    deep = "<div><section><div><div>深</div>处</div></section></div>尾"
+    assert cap_depth(deep, limit=2) == "<div><section><br><br>深<br>处<br></section></div>尾"
+    inline = "<i><b><em>深</em></b></i>尾"
+    assert cap_depth(inline, limit=1) == "<i>深</i>尾"
+    many = "<div>" * 5000 + "文" + "</div>" * 5000
+    capped = cap_depth(many, limit=100)
+    assert capped.count("<div>") == 100 and "文" in capped
+
+
+@pytest.mark.parametrize("container", ["<article></article>", "<main> </main>", "<article><"])
+def test_an_empty_container_does_not_hide_the_page_text(container: str) -> None:
+    # found by the fuzz test: the empty <article> was chosen and the prose dropped as outside it
+    prose = "美俄两国代表周四在日内瓦举行会谈，讨论战略稳定问题。"
+    assert blocks(f"<html><body><div><p>{prose}</p></div>{container}") == [("paragraph", prose)]

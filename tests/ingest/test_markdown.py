@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,45 @@ def test_an_obsidian_omnivore_note_keeps_embeds_as_images_and_loses_its_template
         ("image", "![[导弹笔记#^a1b"),
     ]
     assert doc.blocks[3].text.endswith("末段再俯冲攻击。")  # the block id is gone
+
+
+# --- nesting depth --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "\n".join("  " * i + f"- 第{i}层。" for i in range(12)),
+        "\n".join("  " * i + f"- 第{i}层。" for i in range(400)),
+        "\n".join(">" * i + f" 第{i}层。" for i in range(1, 25)),
+        "\n".join(">" * i + f" 第{i}层。" for i in range(1, 700)),
+        "> - " * 300 + "第一层。",
+        "\n".join("   " * i + f"1. 第{i}层。" for i in range(40)),
+    ],
+    ids=["list-12", "list-400", "quote-24", "quote-700", "quote-list-600", "ordered-40"],
+)
+def test_deep_nesting_loses_no_text(markdown: str) -> None:
+    found = [text for _, text in texts(markdown + "\n\n之后的段落。\n")]
+    # before the fix: everything from the line past markdown-it's limit on was dropped
+    assert found[-1] == "之后的段落。"
+    expected = "".join(re.sub(r"^[\s>\-\d.]*", "", line) for line in markdown.split("\n"))
+    assert "".join(found[:-1]) == expected
+
+
+def test_nesting_within_the_limit_is_unchanged() -> None:
+    from pipeline.ingest.markdown import flatten_nesting
+
+    text = "\n".join("  " * i + f"- 第{i}层" for i in range(8)) + "\n\n> > 引用\n\n1. 甲\n   - 乙"
+    assert flatten_nesting(text) == text
+    cands = parse_markdown("\n".join("  " * i + f"- 第{i}层" for i in range(30)))[1]
+    assert [c.level for c in cands][:16] == list(range(16))  # deeper items stay at the limit
+    assert max(c.level for c in cands) < 16
+
+
+def test_fenced_code_keeps_its_indentation_however_deep() -> None:
+    code = "```yaml\n" + "  " * 40 + "- key: 值\n```"
+    cands = parse_markdown(code + "\n\n正文。")[1]
+    assert [(c.kind, c.text) for c in cands] == [
+        ("code", "  " * 40 + "- key: 值"),
+        ("paragraph", "正文。"),
+    ]

@@ -110,3 +110,24 @@ def test_a_broken_docx_is_one_clear_error(tmp_path: Path) -> None:
 def test_an_old_binary_word_file_names_the_fix() -> None:
     with pytest.raises(PipelineError, match=r"save it as \.docx"):
         parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "old.doc", IngestSettings())
+
+
+def test_a_docx_zip_bomb_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import zipfile
+
+    monkeypatch.setattr("pipeline.ingest.epub.MAX_UNPACKED", 2_000_000)  # 200 MB in real life
+    good = make_docx(tmp_path / "good.docx").read_bytes()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("word/media/zeros.bin", bytes(3_000_000))
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(PipelineError, match="unpacks to more than 2 MB"):
+        parse_bytes(out.getvalue(), "bomb.docx", IngestSettings())  # before: unpacked it all

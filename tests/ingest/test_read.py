@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -534,3 +536,128 @@ def test_real_zhihu_omnivore_export() -> None:
         "522",
     ):
         assert absent not in text
+
+
+# --- hostile and broken inputs -------------------------------------------------------------------
+
+
+def test_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(PipelineError, match="named pipe") as info:
+        read_document(str(fifo), SETTINGS)  # before the fix: blocked forever in read_bytes()
+    assert "redirect" in info.value.message
+
+
+def test_device_is_refused_instead_of_read_forever() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    with pytest.raises(PipelineError, match="is a device"):
+        read_document("/dev/zero", SETTINGS)  # before the fix: MemoryError
+
+
+def test_input_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("正文。" * 1000, encoding="utf-8")
+    with pytest.raises(PipelineError, match="larger than 0 MiB"):
+        read_document(str(path), IngestSettings(max_bytes=1000))
+    assert read_document(str(path), IngestSettings(max_bytes=10_000)).blocks
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["\u200b\u200c\u200d\ufeff" * 50, "\u2060\u00ad \n\u200b\n", "<p>\u200b</p><p>&#8203;</p>"],
+    ids=["zero-width", "format-chars", "html-zero-width"],
+)
+def test_only_invisible_characters_is_no_text(tmp_path: Path, data: str) -> None:
+    path = tmp_path / "zw.html"
+    path.write_text(data, encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"no (article )?text"):
+        read_document(str(path), SETTINGS)  # before the fix: an empty article, exit 0
+
+
+def test_parser_crash_is_an_ingest_error_for_that_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(text: str) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("pipeline.ingest.read.parse_text", boom)
+    with pytest.raises(PipelineError, match="RecursionError") as info:
+        parse_bytes("正文。".encode(), "x.txt", SETTINGS)
+    assert info.value.stage == "ingest"
+    assert isinstance(info.value.__cause__, RecursionError)  # kept for zhen --debug
+
+
+def test_long_chinese_file_name_gives_an_id_that_fits_file_name_limits(tmp_path: Path) -> None:
+    stem = "长" * 120
+    ids = {document_id(f"{stem}{tail}.txt") for tail in ("甲", "乙")}
+    assert len(ids) == 2  # cut to fit, but still told apart by the hash of the whole stem
+    for doc_id in ids:
+        assert len(doc_id.encode()) <= 100
+        assert doc_id.startswith("长" * 30)
+        # the longest name the run folder derives from an id, with atomic_open's temp name
+        (tmp_path / f".{doc_id}.bilingual.md.abcdefgh.tmp").write_text("ok")
+    assert document_id("长" * 20 + ".txt") == "长" * 20  # short names unchanged
+
+
+def test_unreadable_file_in_a_folder_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    secret = root / "b.txt"
+    real_open = Path.open
+
+    def deny(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == secret:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    failures: list[PipelineError] = []
+    found = discover([str(root)], failures)  # before the fix: b.txt skipped in silence
+    assert str(secret) not in found and str(root / "a.md") in found
+    assert [(f.file, f.stage) for f in failures] == [(str(secret), "ingest")]
+    assert "permission denied" in failures[0].message
+
+
+def test_unreadable_folder_is_reported_not_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    real_scandir = os.scandir
+
+    def deny(path):  # type: ignore[no-untyped-def]
+        if Path(path) in (root, root / "sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    with pytest.raises(PipelineError, match="cannot list this folder") as info:
+        discover([str(root)])  # before the fix: "holds no documents"
+    assert info.value.file == str(root)
+    monkeypatch.setattr(os, "scandir", lambda p: deny(p) if Path(p) != root else real_scandir(p))
+    failures: list[PipelineError] = []
+    found = discover([str(root)], failures)
+    assert str(root / "a.md") in found
+    assert [f.file for f in failures] == [str(root / "sub")]
+
+
+def test_special_files_and_broken_links_in_a_folder_are_reported(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    os.mkfifo(root / "pipe.txt")
+    (root / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    failures: list[PipelineError] = []
+    found = discover([str(root)], failures)
+    assert [Path(p).name for p in found] == ["a.md", "b.txt", "c.html", "d"]
+    messages = {Path(f.file).name: f.message for f in failures}
+    assert "named pipe" in messages["pipe.txt"] and "broken symbolic link" in messages["gone.md"]
+
+
+def test_stdin_is_read_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Endless:
+        def read(self, size: int = -1) -> bytes:
+            assert size > 0, "stdin must never be read without a bound"
+            return "正".encode() * size
+
+    monkeypatch.setattr(sys, "stdin", type("Stdin", (), {"buffer": Endless()})())
+    with pytest.raises(PipelineError, match="standard input is larger than"):
+        read_document("-", IngestSettings(max_bytes=1000))

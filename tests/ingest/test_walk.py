@@ -38,3 +38,24 @@ from pipeline.ingest.walk import element_rule
 )
 def test_element_rules(tag: str, attrs: dict[str, str | None], rule: str | None) -> None:
     assert element_rule(tag, attrs) == rule
+
+
+@pytest.mark.parametrize("depth", [600, 3000])
+def test_deep_nesting_is_walked_without_recursion(depth: int) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipeline.ingest.walk import Context, Walker
+
+    html = (
+        "<article>" + "<div><span>" * depth + "<p>深层的<b>段落</b>。</p><ul><li>项目</li></ul>"
+        + "</span></div>" * depth + "<p>结尾段落。</p></article>"
+    )  # fmt: skip
+    root = LexborHTMLParser(html).css_first("article")  # uncapped: the walk itself must cope
+    walker = Walker(100, header_headings=True)
+    walker.walk(root, Context())  # before the fix: RecursionError
+    walker.flush(Context())
+    assert [(c.kind, c.text) for c in walker.out] == [
+        ("paragraph", "深层的**段落**。"),
+        ("list_item", "项目"),
+        ("paragraph", "结尾段落。"),
+    ]

@@ -111,3 +111,14 @@ def test_headings_left_with_nothing_under_them_go() -> None:
     kept, dropped = run(cands)
     assert kept == [BODY] and dropped == [("empty-section", "参考资料")]
     assert run([Candidate("heading", "只有标题", level=2)])[0] == ["只有标题"]
+
+
+def test_a_trailing_heading_that_is_a_sentence_is_text_not_an_empty_section() -> None:
+    from pipeline.ingest.read import explain_bytes
+    from pipeline.settings import IngestSettings
+
+    text = "美俄两国代表周四在日内瓦会谈，讨论战略稳定。\n\n# 双方同意下月再会晤。\n\n## 参考资料\n"
+    doc, dropped = explain_bytes(text.encode(), "x.md", IngestSettings())
+    # found by the fuzz test: the sentence went with the empty "参考资料" section
+    assert [b.text for b in doc.blocks][-1] == "双方同意下月再会晤。"
+    assert dropped == [("empty-section", "参考资料")]

@@ -203,3 +203,21 @@ def test_chinese_digit_years_become_arabic(text: str, expected: str) -> None:
     assert len(result.offsets) == len(result.text) + 1
     assert all(text[o] == result.text[i] or text[o] in "〇一二三四五六七八九"
                for i, o in enumerate(result.offsets[:-1]))  # fmt: skip
+
+
+def test_a_paragraph_mixing_both_scripts_is_converted() -> None:
+    mixed = "和其他专家一样，他对此持怀疑态度。如同其他專家，他對糖尿病是否可以治癒存疑。"
+    out = normalize_document(make_doc(read("simplified_news.txt"), mixed), AUTO)
+    # before the fix: "none" — 專家、對、療… went to the model as they were
+    assert [b.script for b in out.blocks] == ["none", "t2s"]
+    assert out.blocks[1].normalized == (
+        "和其他专家一样，他对此持怀疑态度。如同其他专家，他对糖尿病是否可以治愈存疑。"
+    )
+    alone = normalize_document(make_doc(mixed), AUTO).blocks[0]
+    assert (alone.script, alone.normalized) == ("t2s", out.blocks[1].normalized)
+
+
+def test_one_or_two_traditional_characters_in_simplified_text_stay() -> None:
+    text = "环保部门公布了二噁英排放的监测结果，这是后来的事。"  # 噁 is right here (二噁英)
+    out = normalize_document(make_doc(text), AUTO).blocks[0]
+    assert (out.script, out.normalized) == ("none", text)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import PipelineWarning
 from pipeline.store.cache import CACHE_FILE, TranslationCache, cache_key, normalize_source
 
 
@@ -110,3 +111,108 @@ def test_a_write_blocked_past_every_retry_is_skipped_not_fatal(
     assert cache.put_many("ns", [("一", "one")]) is True
     assert cache.get_many("ns", ["一"]) == {"一": "one"}
     cache.close()
+
+
+# --- a damaged or unusable cache never stops a run ------------------------------------------------
+
+
+def _filled(tmp_path: Path, rows: int = 3000) -> Path:
+    with TranslationCache.in_dir(tmp_path) as cache:
+        cache.put_many("ns", [(f"句子{i}" * 20, f"sentence {i}" * 20) for i in range(rows)])
+    return tmp_path / CACHE_FILE
+
+
+def _aside(tmp_path: Path) -> list[Path]:
+    return sorted(tmp_path.glob(f"{CACHE_FILE}.damaged-*"))
+
+
+def test_a_damaged_header_is_moved_aside_and_a_new_cache_started(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[:16] = b"garbage garbage!"
+    path.write_bytes(bytes(data))
+    with pytest.warns(PipelineWarning, match=r"damaged \(file is not a database\); moved aside"):
+        cache = TranslationCache.in_dir(tmp_path)  # before the fix: DatabaseError, every run
+    with cache:
+        assert cache.get_many("ns", ["句子1" * 20]) == {}
+        cache.put_many("ns", [("新", "new")])
+    with TranslationCache.in_dir(tmp_path) as again:
+        assert again.get_many("ns", ["新"]) == {"新": "new"}  # the new cache is kept
+    (aside,) = _aside(tmp_path)
+    assert aside.read_bytes() == bytes(data)  # nothing destroyed: the damaged file is kept
+
+
+def test_a_damaged_page_found_while_reading_is_moved_aside(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[8192 : 8192 + 4096] = b"\x55" * 4096
+    path.write_bytes(bytes(data))
+    with (
+        pytest.warns(PipelineWarning, match="malformed"),
+        TranslationCache.in_dir(tmp_path) as cache,
+    ):
+        assert cache.get_many("ns", [f"句子{i}" * 20 for i in range(3000)]) == {}
+        cache.put_many("ns", [("新", "new")])
+        assert cache.get_many("ns", ["新"]) == {"新": "new"}
+    assert len(_aside(tmp_path)) == 1
+
+
+def test_an_unusable_cache_folder_means_no_cache_for_this_run(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    with pytest.warns(PipelineWarning, match="cannot use the translation cache"):
+        cache = TranslationCache.in_dir(blocked)  # before the fix: FileExistsError traceback
+    with cache:
+        cache.put_many("ns", [("一", "one")])
+        assert cache.get_many("ns", ["一"]) == {"一": "one"}  # in memory, for this run
+    assert blocked.read_text().startswith("a file")
+
+
+class _FullDisk:
+    """A connection whose every write fails the way SQLite reports a full disk."""
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def execute(self, *args: object) -> None:
+        return None
+
+    def executemany(self, *args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_full_disk_while_writing_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    path = _filled(tmp_path, rows=10)
+    with TranslationCache.in_dir(tmp_path) as cache:
+        cache._db = _FullDisk()  # type: ignore[assignment]
+        with pytest.warns(PipelineWarning, match="database or disk is full"):
+            cache.put_many("ns", [("二", "two")])  # before the fix: OperationalError
+        assert cache.get_many("ns", ["二"]) == {"二": "two"}
+    assert path.is_file() and _aside(tmp_path) == []  # a full disk is no damage
+
+
+def test_translate_goes_on_with_a_damaged_cache(tiny_archive: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli.app import app
+
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / CACHE_FILE).write_bytes(b"this is not SQLite" * 100)
+    source = tmp_path / "a.txt"
+    source.write_text("中国周日试射了一枚导弹。", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["translate", str(source), "-o", str(tmp_path / "out"), "--model", str(tiny_archive),
+         "--cache-dir", str(cache_dir), "--beam", "1", "-q"],
+        env={"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("zhen: warning: ") and "moved aside" in result.stderr
+    assert (tmp_path / "out" / "a.en.md").is_file()

@@ -10,7 +10,7 @@ from review.test_importer import EDITED, EDITS
 from reviewrun import RUN, build_docs, edit_export, make_run
 
 from pipeline.document import Segment
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, TranslationMemoryError
 from pipeline.export.registry import export_run
 from pipeline.review.importer import import_review
 from pipeline.store.cache import TranslationCache
@@ -213,3 +213,65 @@ def test_tmx_as_memory_matches_originals_and_skips_machine_translation(tmp_path:
         "memory",
     )
     assert segs[1].status == "pending"
+
+
+# ---------------------------------------------------------------- a damaged memory
+
+
+def _damaged_memory(tmp_path: Path) -> Path:
+    path = tmp_path / MEMORY_FILE
+    entries = [
+        MemoryEntry(
+            f"第{i}句话。" * 10, f"Sentence {i}." * 10, "mt", f"d:0:{i}", "d", "r", "f", "t"
+        )
+        for i in range(2000)
+    ]
+    with open_memory(path, create=True) as tm:
+        tm.store(entries)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8192] = b"\x55" * 8192  # pages, not the header
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_memory_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = _damaged_memory(tmp_path)
+    segments = [_seg(f"第{i}句话。" * 10) for i in range(2000)]
+    with (
+        pytest.raises(TranslationMemoryError, match="cannot read the translation memory") as err,
+        open_reviewed(path) as tm,
+    ):
+        apply_memory(segments, tm)  # before the fix: sqlite3.DatabaseError traceback
+    assert err.value.file == str(path) and "\n" not in str(err.value)
+    assert "malformed" in err.value.message
+
+
+@pytest.mark.parametrize("command", ["stats", "list", "translate"])
+def test_review_and_translate_report_a_damaged_memory_in_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli.app import app
+
+    path = _damaged_memory(tmp_path)
+    source = tmp_path / "a.txt"
+    source.write_text("第1句话。" * 10, encoding="utf-8")
+    args = {
+        "stats": ["review", "stats", "--memory", str(path)],
+        "list": ["review", "list", "--memory", str(path)],
+        "translate": ["translate", str(source), "-o", str(tmp_path / "out"), "--memory", str(path),
+                      "--cache-dir", str(tmp_path / "cache"), "-q"],
+    }[command]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"zhen: error: {path}: [memory] cannot read"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_review_import_into_a_damaged_memory_is_one_line(
+    run: dict[str, list[Path]], tmp_path: Path
+) -> None:
+    path = _damaged_memory(tmp_path)
+    with pytest.raises(TranslationMemoryError, match="cannot read the translation memory"):
+        import_review(edit_export(run, "tsv", EDITS["tsv"]), memory_path=path)
