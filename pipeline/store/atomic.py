@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+_TEMPORARY = re.compile(r"\..+\.(?:[a-z0-9_]{8}\.)?tmp")
+"""The names :func:`atomic_open` (``.<name>.<8 random>.tmp``) and whole-file rewrites
+(``.<name>.tmp``) give their temporary files."""
+
+
+def temporaries_in(folder: Path) -> list[Path]:
+    """Temporary files of atomic writes in ``folder`` that a killed process never renamed or
+    removed (``kill -9``, a power cut): garbage for whoever owns the folder to delete."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        Path(e.path)
+        for e in entries
+        if _TEMPORARY.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+    )
 
 
 @contextlib.contextmanager

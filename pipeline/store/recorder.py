@@ -75,9 +75,9 @@ class Recorder:
 
     def __enter__(self) -> Recorder:
         """Start writing: a fresh run clears the previous run's files, a resumed one cuts any
-        torn tail off the record files; either way ``run.json`` and run-level exports go until
-        the end."""
-        for path in self.run.run_files():
+        torn tail off the record files; either way ``run.json``, run-level exports and the
+        temporary files of writes a killed run left half-done go until the end."""
+        for path in [*self.run.run_files(), *self.run.leftover_temporaries()]:
             if path not in (self.run.segments, self.run.documents, self.run.manifest):
                 _unlink(path)
         if self.resuming:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pipeline.document import Block, Document, DocumentTerm, MemoryMatch, Metadata, Segment
 from pipeline.settings import ExportFormat
-from pipeline.store.atomic import atomic_open, atomic_write_text
+from pipeline.store.atomic import atomic_open, atomic_write_text, temporaries_in
 
 
 def segment_record(seg: Segment) -> dict[str, Any]:
@@ -127,6 +127,12 @@ class RunDir:
         names = [self.SEGMENTS, self.DOCUMENTS, self.MANIFEST, self.SIGNATURE]
         names += [name for fmt, name in self.EXPORTS.items() if fmt not in PER_DOCUMENT]
         return [self.path / name for name in names]
+
+    def leftover_temporaries(self) -> list[Path]:
+        """Temporary files of atomic writes that a killed run left here or in its export
+        folders."""
+        folders = [self.path, *(self.path / self.EXPORTS[fmt] for fmt in sorted(PER_DOCUMENT))]
+        return [path for folder in folders for path in temporaries_in(folder)]
 
     def english(self, doc_id: str) -> Path:
         """The English article of one document."""

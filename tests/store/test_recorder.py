@@ -112,6 +112,33 @@ def test_interrupted_run_resumes_to_an_uninterrupted_runs_outputs(
     assert _files(out) == _files(full)
 
 
+def test_temporary_files_a_killed_write_left_are_removed_on_resume(
+    tiny_archive: Path, model_dirs: ModelDirs, tmp_path: Path
+) -> None:
+    """``kill -9`` during an atomic write leaves ``.<name>.<random>.tmp`` behind; the run that
+    resumes the folder owns it and removes them, so it ends as an uninterrupted run's."""
+    settings = _settings(tiny_archive)
+    full = tmp_path / "full"
+    translate_run([str(SAMPLES)], settings, _options(full, model_dirs, exports=("xliff",)),
+                  executor=SMALL_GROUPS)  # fmt: skip
+    out = tmp_path / "out"
+    with pytest.raises(_Stop):
+        translate_run([str(SAMPLES)], settings, _options(out, model_dirs, exports=("xliff",)),
+                      progress=_KillAfter(2), executor=SMALL_GROUPS)  # fmt: skip
+    left = [out / ".doc.bilingual.md.k3j_9x2a.tmp", out / "xliff" / ".doc.xlf.abcdefgh.tmp",
+            out / ".segments.jsonl.tmp"]  # fmt: skip
+    for path in left:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("half a file")
+    mine = out / ".notes.txt"  # not a temporary of a write: not the run's to remove
+    mine.write_text("kept")
+    translate_run([str(SAMPLES)], settings, _options(out, model_dirs, exports=("xliff",)),
+                  executor=SMALL_GROUPS)  # fmt: skip
+    assert not any(path.exists() for path in left)
+    mine.unlink()
+    assert _files(out) == _files(full)
+
+
 def test_a_changed_input_is_redone_and_records_stay_in_run_order(
     tiny_archive: Path, model_dirs: ModelDirs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
