@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -92,6 +93,8 @@ FormatsOpt = Annotated[
 DEBUG = "zhen.debug"
 """``ctx.meta`` key set by ``zhen --debug`` (or ``ZHEN_DEBUG=1``): show tracebacks."""
 _SHOWN_CHARS = 300
+SIGPIPE_STATUS = 141
+"""Exit status of a command whose output pipe closed early, as a shell reports SIGPIPE."""
 
 
 class ZhenGroup(TyperGroup):
@@ -134,11 +137,24 @@ class ZhenGroup(TyperGroup):
                 raise typer.Exit(1) from None
             except (typer.Exit, typer.Abort, ClickException):
                 raise
+            except BrokenPipeError:
+                _quiet_stdout()
+                raise typer.Exit(SIGPIPE_STATUS) from None
             except Exception as exc:
                 if debugging(ctx):
                     raise
                 report(internal_error(exc))
                 raise typer.Exit(1) from None
+
+
+def _quiet_stdout() -> None:
+    """The reader of standard output went away (``zhen segment … | head``): nothing is wrong,
+    so stop without a message, with output pointed at the null device so that Python's final
+    flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # an stdout without a file descriptor
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def debugging(ctx: Any) -> bool:

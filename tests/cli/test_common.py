@@ -88,3 +88,24 @@ def test_stdin_is_read_up_to_the_limit_only(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(IngestError, match="larger than 1 MiB"):
         common.stdin_bytes(["-"], limit=2**20)
     assert common.stdin_bytes(["a.txt"]) is None
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """``zhen segment … | head -1``: the pipe closes while zhen still writes; zhen stops quietly
+    with the shell's SIGPIPE status instead of reporting an internal error."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    long = tmp_path / "long.txt"  # far more output than a pipe holds
+    long.write_text("\n\n".join(f"第{n}段：中国周日试射了一枚导弹。" for n in range(5000)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "segment", str(long), "--format", "tsv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"id\t")
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
