@@ -90,7 +90,9 @@ def _entries(body: Any, glossary: Glossary, names: tuple[str, str, str], ns: str
 
 
 def _source_note(glossary: Glossary) -> str:
-    return f"zhen glossary {Path(glossary.path).name if glossary.path else ''}".strip()
+    """Which glossary files the export holds (a merged glossary's path lists them all)."""
+    names = [Path(p).name for p in glossary.path.split(", ")] if glossary.path else []
+    return f"zhen glossary {', '.join(names)}".strip()
 
 
 def build_tbx(glossary: Glossary) -> bytes:

@@ -63,3 +63,13 @@ def test_tbx_round_trips_every_field(tmp_path: Path, fmt: str) -> None:
         "proposed",
     )
     assert [t.id for t in back] == ["ctl", "icbm"]
+
+
+@pytest.mark.parametrize("build", [build_tbx, build_tbx2])
+def test_a_merged_glossary_names_every_file_it_came_from(build) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.glossary.tsv import load_glossaries
+
+    merged = load_glossaries([ARMS, REPO / "glossaries" / "cross-strait.tsv"])
+    root = etree.fromstring(build(merged))
+    sources = ["".join(p.itertext()) for p in root.iter("{*}p", "p")]
+    assert "zhen glossary arms-control.tsv, cross-strait.tsv" in sources
