@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reviewrun import make_run
 from tinymodel import build_archive
 
 from pipeline.packages.install import PackageInfo, install_archive, resolve_model
@@ -56,3 +57,15 @@ def real_package(tmp_path_factory: pytest.TempPathFactory, real_model_path: Path
     root = tmp_path_factory.mktemp("real-model")
     dirs = ModelDirs(install_dir=root / "packages", cache_dir=root / "cache", index_url=DEAD_INDEX)
     return resolve_model(real_model_path, dirs)
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    """Where the review tests' translated run lives."""
+    return tmp_path / "run"
+
+
+@pytest.fixture
+def run(run_dir: Path) -> dict[str, list[Path]]:
+    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
+    return make_run(run_dir)

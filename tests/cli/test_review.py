@@ -6,21 +6,10 @@ from pathlib import Path
 
 import pytest
 from review.test_importer import EDITED, EDITS
-from reviewrun import NEWS, edit_export, edit_xliff2, make_run
+from reviewrun import NEWS, edit_export, edit_xliff2
 from typer.testing import CliRunner
 
 from pipeline.store.memory import MEMORY_FILE
-
-
-@pytest.fixture
-def run_dir(tmp_path: Path) -> Path:
-    return tmp_path / "run"
-
-
-@pytest.fixture
-def run(run_dir: Path) -> dict[str, list[Path]]:
-    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
-    return make_run(run_dir)
 
 
 def _replace_in(paths: list[Path], old: str, new: str) -> None:

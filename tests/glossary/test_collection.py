@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.glossary.collection import Glossary, lookup
-from pipeline.glossary.tsv import load_glossary
-from pipeline.settings import NormalizeSettings
-
-ROOT = Path(__file__).resolve().parents[2]
-ARMS = ROOT / "glossaries" / "arms-control.tsv"
-NAMES = ROOT / "tests" / "data" / "glossary" / "names.tsv"
-AUTO = NormalizeSettings(script="auto")
-
-
-@pytest.fixture(scope="module")
-def arms() -> Glossary:
-    return load_glossary(ARMS, AUTO)
-
-
-@pytest.fixture(scope="module")
-def names() -> Glossary:
-    return load_glossary(NAMES, AUTO)
 
 
 def test_matcher_is_built_once_and_approved_filters(names: Glossary) -> None:

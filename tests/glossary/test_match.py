@@ -9,23 +9,11 @@ import pytest
 
 from pipeline.glossary.collection import Glossary, match_terms
 from pipeline.glossary.terms import Term, make_term
-from pipeline.glossary.tsv import load_glossary
 from pipeline.settings import NormalizeSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 ARMS = ROOT / "glossaries" / "arms-control.tsv"
-NAMES = ROOT / "tests" / "data" / "glossary" / "names.tsv"
 AUTO = NormalizeSettings(script="auto")
-
-
-@pytest.fixture(scope="module")
-def arms() -> Glossary:
-    return load_glossary(ARMS, AUTO)
-
-
-@pytest.fixture(scope="module")
-def names() -> Glossary:
-    return load_glossary(NAMES, AUTO)
 
 
 @pytest.mark.parametrize(

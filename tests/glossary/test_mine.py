@@ -10,23 +10,16 @@ import pytest
 from pipeline.glossary.collection import Glossary
 from pipeline.glossary.mine import extract_candidates, term_stats, terms_frame, write_candidates
 from pipeline.glossary.terms import COLUMNS
-from pipeline.glossary.tsv import load_glossary, parse_glossary
-from pipeline.settings import NormalizeSettings
+from pipeline.glossary.tsv import parse_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "glossary"
 SAMPLES = ROOT.parent / "shared" / "samples"
-AUTO = NormalizeSettings(script="auto")
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list[tuple[str, str]]:
     return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("corpus-*.txt"))]
-
-
-@pytest.fixture(scope="module")
-def arms() -> Glossary:
-    return load_glossary(ROOT / "glossaries" / "arms-control.tsv", AUTO)
 
 
 def _rows(frame) -> dict[str, dict]:  # type: ignore[no-untyped-def]

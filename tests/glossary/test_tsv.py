@@ -26,11 +26,6 @@ HEADER = "\t".join(COLUMNS)
 AUTO = NormalizeSettings(script="auto")
 
 
-@pytest.fixture(scope="module")
-def arms() -> Glossary:
-    return load_glossary(ARMS, AUTO)
-
-
 def tsv(*rows: str) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
 

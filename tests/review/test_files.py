@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from reviewrun import NEWS, build_docs, edit_xliff2, make_run
+from reviewrun import NEWS, build_docs, edit_xliff2
 
 from pipeline.errors import PipelineError
 from pipeline.review.files import (
@@ -21,12 +21,6 @@ from pipeline.review.files import (
 from pipeline.review.match import match_run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "review"
-
-
-@pytest.fixture
-def run(tmp_path: Path) -> dict[str, list[Path]]:
-    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``tmp_path/run``."""
-    return make_run(tmp_path / "run")
 
 
 # ---------------------------------------------------------------- verdicts

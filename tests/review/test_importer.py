@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff12, make_run
+from reviewrun import NEWS, RUN, build_docs, edit_export, edit_xliff12
 
 from pipeline.errors import PipelineError
 from pipeline.export.common import EDITS_FORMAT, EDITS_VERSION, source_fingerprint
@@ -36,17 +36,6 @@ EDITS = {
     fmt: {f"{NEWS}:0:0": (EDITED, edit), "plain:0:0": (None, confirm), "plain:0:2": ("", blank)}
     for fmt, (edit, confirm, blank) in EDIT_STATES.items()
 }
-
-
-@pytest.fixture
-def run_dir(tmp_path: Path) -> Path:
-    return tmp_path / "run"
-
-
-@pytest.fixture
-def run(run_dir: Path) -> dict[str, list[Path]]:
-    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
-    return make_run(run_dir)
 
 
 def _memory(path: Path) -> dict[str, tuple[str, str, str, str]]:

@@ -7,17 +7,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from reviewrun import build_docs, edit_table, make_run
+from reviewrun import build_docs, edit_table
 
 from pipeline.errors import PipelineError
 from pipeline.review.files import ReviewRow, read_review_file
 from pipeline.review.match import find_run_dir, load_run, match_run
-
-
-@pytest.fixture
-def run(tmp_path: Path) -> dict[str, list[Path]]:
-    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``tmp_path/run``."""
-    return make_run(tmp_path / "run")
 
 
 def test_find_run_dir_walks_up_from_the_file(run: dict[str, list[Path]], tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from review.test_importer import EDITED, EDITS
-from reviewrun import RUN, build_docs, edit_export, make_run
+from reviewrun import RUN, build_docs, edit_export
 
 from pipeline.document import Segment
 from pipeline.errors import PipelineError, TranslationMemoryError
@@ -24,17 +24,6 @@ from pipeline.store.memory import (
     open_reviewed,
     suggest_matches,
 )
-
-
-@pytest.fixture
-def run_dir(tmp_path: Path) -> Path:
-    return tmp_path / "run"
-
-
-@pytest.fixture
-def run(run_dir: Path) -> dict[str, list[Path]]:
-    """A translated run with TSV, CSV, XLIFF 2.1 and XLIFF 1.2 exports in ``run_dir``."""
-    return make_run(run_dir)
 
 
 def test_store_is_one_transaction(tmp_path: Path) -> None:
