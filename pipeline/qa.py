@@ -10,6 +10,7 @@ to write a number (24,000 / 24 thousand / twenty-four thousand / December for å
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -39,6 +40,9 @@ FLAGS: dict[QAFlag, str] = {
 # bound flagged 9.4% of good FLORES references, so the low bound follows FLORES.
 LENGTH_RATIO_BOUNDS: tuple[float, float] = (1.25, 6.9)
 LENGTH_RATIO_MIN_SOURCE = 8
+_CHECKED = 4096
+"""Recent (source, English) checks kept: a group's segments are checked before and after
+re-decoding, by the acceptance rule and by QA, mostly on an unchanged English."""
 
 
 # ---------------------------------------------------------------- Chinese numerals
@@ -333,16 +337,21 @@ def english_numbers(text: str) -> tuple[set[Decimal], set[int]]:
 
 def missing_numbers(source: str, en: str) -> list[Decimal]:
     """Source numbers that the English does not express, in source order."""
+    return list(_missing_numbers(source, en))
+
+
+@functools.lru_cache(maxsize=_CHECKED)
+def _missing_numbers(source: str, en: str) -> tuple[Decimal, ...]:
     wanted = source_numbers(source)
     if not wanted:
-        return []
+        return ()
     values, months = english_numbers(en)
     missing = []
     for accepted, is_month in wanted:
         if any(v in values for v in accepted) or (is_month and int(accepted[0]) in months):
             continue
         missing.append(accepted[0])
-    return missing
+    return tuple(missing)
 
 
 # ---------------------------------------------------------------- other checks
@@ -353,6 +362,7 @@ _LOOP = re.compile(r"(?<![^ ])((?:[^ ]+ ){1,4}?)\1\1")
 _LOOP_STOPWORDS = {"the", "and", "of", "to", "in", "a", "an", "is", "was", "for", "that", "on"}
 
 
+@functools.lru_cache(maxsize=_CHECKED)
 def has_repeated_ngram(en: str) -> bool:
     """True if an n-gram (n â‰¤ 4 words) repeats three times in a row, or one content word fills a
     fifth of a long output: both are how a looping decoder shows itself."""
