@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import ModelError
+from pipeline.packages.files import read_record
 
 MAX_MEMBERS = 10_000
 """Files and folders a package may hold (Argos packages hold about a dozen)."""
@@ -87,11 +88,18 @@ def extract(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, whe
                 out.write(chunk)
 
 
-def swap_in(staged: Path, target: Path, scratch: Path) -> None:
-    """Put ``staged`` at ``target`` by renames, so readers never see a half-written package."""
-    if target.exists():
+def swap_in(staged: Path, target: Path, scratch: Path, digest: str, replace: bool) -> None:
+    """Put ``staged`` (recorded as ``digest``) at ``target`` by renames, so readers never see a
+    half-written package. Only ``replace`` moves an installed package aside; without it, a
+    package that another process put at ``target`` since the caller looked (two runs starting
+    with the same ``--model`` file) stays where it is, in use, when it is the same package."""
+    if replace and target.exists():
         os.replace(target, scratch / "previous")
-    os.replace(staged, target)
+    try:
+        os.rename(staged, target)  # onto an existing package (never empty) this fails
+    except OSError:
+        if read_record(target).get("sha256") != digest:
+            raise
 
 
 def refuse_replacing(target: Path, source: Path | str, replace: bool) -> None:

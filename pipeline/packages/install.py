@@ -259,12 +259,7 @@ def install_archive(
         staged = Path(tmp) / top
         write_record(staged, {"sha256": digest, "source": str(archive)})
         read_package(staged, origin, expect)
-        try:
-            swap_in(staged, target, Path(tmp))
-        except OSError:
-            # Another process installed the same archive between our check and our rename.
-            if read_record(target).get("sha256") != digest:
-                raise
+        swap_in(staged, target, Path(tmp), digest, replace)
     return read_package(target, origin, expect)
 
 
@@ -294,8 +289,9 @@ def _install_dir(
                 "full disk); check the folder",
                 file=source,
             ) from None
-        write_record(staged, {"sha256": content_digest(staged), "source": str(source)})
-        swap_in(staged, target, Path(tmp))
+        digest = content_digest(staged)
+        write_record(staged, {"sha256": digest, "source": str(source)})
+        swap_in(staged, target, Path(tmp), digest, replace)
     return read_package(target, "zhen", expect)
 
 

@@ -15,10 +15,12 @@ from pipeline.errors import ModelError
 from pipeline.packages.files import RECORD_NAME, content_digest, sha256_file
 from pipeline.packages.install import (
     ModelDirs,
+    PackageInfo,
     default_dirs,
     ensure_model,
     fingerprint,
     install,
+    install_archive,
     list_packages,
     parse_pair,
     read_package,
@@ -133,6 +135,34 @@ def test_installing_the_same_archive_twice_is_a_no_op(
     second = install(str(tiny_archive), model_dirs)
     assert second == first
     assert (second.path / "model" / "model.bin").stat().st_mtime_ns == stamp
+
+
+def test_two_installs_of_one_archive_at_once_leave_the_first_in_place(
+    tmp_path: Path, tiny_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs starting with the same ``--model`` file both find it missing and extract it;
+    the one that finishes second must not move the first one's package away (it is in use)."""
+    import importlib
+
+    # The module, not the facade's install() function of the same name.
+    install_module = importlib.import_module("pipeline.packages.install")
+
+    dest = tmp_path / "cache"
+    real_extract = install_module.extract
+    first: list[tuple[PackageInfo, int]] = []
+
+    def extract_after_another_install(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not first:  # the other process gets there while this one is still extracting
+            monkeypatch.setattr(install_module, "extract", real_extract)
+            other = install_archive(tiny_archive, dest, "path")
+            first.append((other, other.path.stat().st_ino))
+        return real_extract(*args, **kwargs)
+
+    monkeypatch.setattr(install_module, "extract", extract_after_another_install)
+    second = install_archive(tiny_archive, dest, "path")
+    ((installed, inode),) = first
+    assert second == installed and second.path.stat().st_ino == inode
+    assert [p.name for p in dest.iterdir() if p.name.startswith(".")] == []
 
 
 def test_install_from_directory_copies_and_fingerprints_content(
